@@ -1,0 +1,161 @@
+import type { BackendCall, BoundBackend } from '../backends/definition.js'
+import { getBackend, type Engine } from '../engine.js'
+import { AuthNoUser, AuthPartialRefused } from '../errors.js'
+import type { PipelineContext, PipelineServices } from '../pipeline/context.js'
+import { loadPartialKwargs } from '../pipeline/partial.js'
+import { cleanPartialPipeline, decidePartialResume } from '../pipeline/partial-resume.js'
+import type { PipelineOutcome } from '../pipeline/runner.js'
+import { appendQuery } from '../redirects.js'
+import { redirect, type ActionResponse } from '../responses.js'
+import type { User, UserSocialAuth } from '../storage/types.js'
+import type { Strategy } from '../strategy.js'
+import { errorResponse, type ErrorMode } from './errors.js'
+import { runInTransaction } from './run-in-transaction.js'
+import { finalRedirect, settingUrl } from './urls.js'
+
+/** What the framework's login function receives. */
+export interface LoginInfo {
+  readonly user: User
+  readonly social: UserSocialAuth | null
+  readonly backend: BoundBackend
+  readonly isNew: boolean
+}
+
+/** Options of `complete`. */
+export interface CompleteOptions {
+  /** The user already logged in to this session, if any (a link rather than a login). */
+  readonly user?: User | null
+  /** Logs the user in: the framework regenerates the session id and stores the user. */
+  readonly login: (info: LoginInfo) => void | Promise<void>
+  /** `throw` for JSON APIs; `redirect` (default) sends errors to LOGIN_ERROR_URL. */
+  readonly onError?: ErrorMode
+}
+
+function runAuth(
+  engine: Engine,
+  backend: BoundBackend,
+  strategy: Strategy,
+  initial: Record<string, unknown>,
+  startIndex: number,
+): Promise<PipelineOutcome<PipelineContext>> {
+  const steps = engine.authPipelines.get(backend.name)!
+  const makeContext = (services: Pick<PipelineServices, 'storage' | 'emit'>): PipelineContext => ({
+    response: {},
+    details: {},
+    request: strategy.requestData(),
+    user: null,
+    social: null,
+    is_new: false,
+    ...initial,
+    pipeline_index: startIndex,
+    strategy,
+    backend,
+    settings: engine.settings,
+    now: engine.now,
+    ...services,
+  })
+  return runInTransaction(engine, steps, makeContext, startIndex)
+}
+
+/**
+ * Chooses where the browser goes after the pipeline and logs the user in (PSA `do_complete`'s
+ * decision table).
+ */
+async function finish(
+  engine: Engine,
+  backend: BoundBackend,
+  strategy: Strategy,
+  context: PipelineContext,
+  options: CompleteOptions,
+  next: string | undefined,
+): Promise<ActionResponse> {
+  const session = strategy.session
+  const redirectValue = next ?? session.get<string>('next') ?? strategy.requestData().next
+  session.pop('next')
+  const user = context.user
+  let url: string | undefined
+  if (options.user) {
+    // Already logged in: the pipeline linked an account (or did nothing); no new login.
+    url = user
+      ? settingUrl(backend, redirectValue, 'NEW_ASSOCIATION_REDIRECT_URL', 'LOGIN_REDIRECT_URL')
+      : settingUrl(backend, redirectValue, 'LOGIN_REDIRECT_URL')
+  } else if (!user) {
+    throw new AuthNoUser({ backend: backend.name })
+  } else {
+    const active = user.is_active !== false || engine.settings.get<boolean>('ALLOW_INACTIVE_USERS_LOGIN')
+    const isNew = Boolean(context.is_new)
+    if (active || backend.setting<boolean>('INACTIVE_USER_LOGIN')) {
+      await options.login({ user, social: context.social, backend, isNew })
+      if (context.social) session.set('social_auth_last_login_backend', context.social.provider)
+      engine.events.emit('auth.succeeded', { backend: backend.name, user, social: context.social, isNew })
+    }
+    if (!active) {
+      url = settingUrl(backend, 'INACTIVE_USER_URL', 'LOGIN_ERROR_URL', 'LOGIN_URL')
+    } else {
+      url = isNew
+        ? settingUrl(backend, 'NEW_USER_REDIRECT_URL', redirectValue, 'LOGIN_REDIRECT_URL')
+        : settingUrl(backend, redirectValue, 'LOGIN_REDIRECT_URL')
+    }
+  }
+  if (!url) url = settingUrl(backend, 'LOGIN_REDIRECT_URL') ?? '/'
+  if (redirectValue && redirectValue !== url) url = appendQuery(url, { next: redirectValue })
+  return redirect(finalRedirect(backend, strategy, url, 'LOGIN_REDIRECT_URL'))
+}
+
+/**
+ * Finishes a login at the redirect URI (PSA `do_complete`): resumes a paused pipeline of this
+ * session, or completes the provider exchange and runs the pipeline in one transaction, then
+ * logs the user in and redirects.
+ */
+export async function complete(
+  engine: Engine,
+  strategy: Strategy,
+  backendName: string,
+  options: CompleteOptions,
+): Promise<ActionResponse> {
+  try {
+    const backend = getBackend(engine, backendName)
+    const decision = await decidePartialResume({
+      strategy,
+      storage: engine.storage,
+      backend,
+      settings: engine.settings,
+      now: engine.now(),
+    })
+    if (decision.kind === 'response') return decision.response
+    if (decision.kind === 'halt') throw new AuthPartialRefused({ backend: backend.name })
+
+    let outcome: PipelineOutcome<PipelineContext>
+    let next: string | undefined
+    if (decision.kind === 'resume') {
+      const kwargs = await loadPartialKwargs(decision.partial, engine.storage)
+      if (kwargs.user === undefined) kwargs.user = options.user ?? null
+      engine.events.emit('partial.resumed', { backend: backend.name, step: decision.partial.next_step })
+      outcome = await runAuth(engine, backend, strategy, { ...kwargs, request: decision.request }, decision.partial.next_step)
+      await cleanPartialPipeline(strategy, engine.storage, decision.token)
+    } else {
+      const call: BackendCall = {
+        backend,
+        strategy,
+        storage: engine.storage,
+        settings: engine.settings,
+        redirectUri: strategy.redirectUri(backend.name),
+        data: strategy.requestData(),
+        now: engine.now,
+      }
+      const result = await backend.definition.complete(call)
+      next = result.next
+      outcome = await runAuth(
+        engine,
+        backend,
+        strategy,
+        { ...result.context, response: result.response, user: options.user ?? null },
+        0,
+      )
+    }
+    if (outcome.kind === 'response') return outcome.response
+    return await finish(engine, backend, strategy, outcome.context, options, next)
+  } catch (err) {
+    return errorResponse(engine, backendName, err, options.onError ?? 'redirect')
+  }
+}

@@ -1,0 +1,79 @@
+import { getBackend, type Engine } from '../engine.js'
+import { AuthPartialRefused, LoginRequired } from '../errors.js'
+import type { DisconnectContext, PipelineServices } from '../pipeline/context.js'
+import { loadPartialKwargs } from '../pipeline/partial.js'
+import { cleanPartialPipeline, decidePartialResume } from '../pipeline/partial-resume.js'
+import { redirect, type ActionResponse } from '../responses.js'
+import type { User, UserId } from '../storage/types.js'
+import type { Strategy } from '../strategy.js'
+import { errorResponse, type ErrorMode } from './errors.js'
+import { runInTransaction } from './run-in-transaction.js'
+import { finalRedirect, sanitizeNext, settingUrl } from './urls.js'
+
+/** Options of `disconnect`. */
+export interface DisconnectOptions {
+  /** The logged-in user; disconnecting needs one. */
+  readonly user: User | null | undefined
+  /** Only this association (`/disconnect/:backend/:associationId`). */
+  readonly associationId?: UserId | undefined
+  readonly onError?: ErrorMode
+}
+
+/**
+ * Unlinks accounts (PSA `do_disconnect`): runs the disconnect pipeline, then redirects to
+ * `next`, `DISCONNECT_REDIRECT_URL` or `LOGIN_REDIRECT_URL`. A paused disconnect resumes at
+ * the step that paused (PSA restarts at step 0).
+ */
+export async function disconnect(
+  engine: Engine,
+  strategy: Strategy,
+  backendName: string,
+  options: DisconnectOptions,
+): Promise<ActionResponse> {
+  try {
+    const backend = getBackend(engine, backendName)
+    if (!options.user) throw new LoginRequired({ backend: backend.name })
+    const user = options.user
+    const decision = await decidePartialResume({
+      strategy,
+      storage: engine.storage,
+      backend,
+      settings: engine.settings,
+      now: engine.now(),
+    })
+    if (decision.kind === 'response') return decision.response
+    if (decision.kind === 'halt') throw new AuthPartialRefused({ backend: backend.name })
+
+    let initial: Record<string, unknown> = { association_id: options.associationId }
+    let start = 0
+    if (decision.kind === 'resume') {
+      const kwargs = await loadPartialKwargs(decision.partial, engine.storage)
+      initial = { ...kwargs, association_id: kwargs.association_id ?? options.associationId, request: decision.request }
+      start = decision.partial.next_step
+    }
+    const steps = engine.disconnectPipelines.get(backend.name)!
+    const makeContext = (services: Pick<PipelineServices, 'storage' | 'emit'>): DisconnectContext => ({
+      request: strategy.requestData(),
+      ...initial,
+      user,
+      name: backend.name,
+      pipeline_index: start,
+      strategy,
+      backend,
+      settings: engine.settings,
+      now: engine.now,
+      ...services,
+    })
+    const outcome = await runInTransaction(engine, steps, makeContext, start)
+    if (decision.kind === 'resume') await cleanPartialPipeline(strategy, engine.storage, decision.token)
+    if (outcome.kind === 'response') return outcome.response
+
+    const next = sanitizeNext(backend, strategy, strategy.requestData().next)
+    const url = settingUrl(backend, next, 'DISCONNECT_REDIRECT_URL', 'LOGIN_REDIRECT_URL') ?? '/'
+    // Web URLs are made absolute; an app's private-use scheme (a mobile deep link) is kept.
+    const target = /^https?:\/\//i.test(url) || url.startsWith('/') ? strategy.absoluteUri(url) : url
+    return redirect(finalRedirect(backend, strategy, target, 'DISCONNECT_REDIRECT_URL', 'LOGIN_REDIRECT_URL'))
+  } catch (err) {
+    return errorResponse(engine, backendName, err, options.onError ?? 'redirect')
+  }
+}

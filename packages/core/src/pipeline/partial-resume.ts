@@ -1,0 +1,155 @@
+import type { BoundBackend } from '../backends/definition.js'
+import { randomString, timingSafeEqualStrings } from '../random.js'
+import { escapeHtml, html, type ActionResponse } from '../responses.js'
+import type { SettingsResolver } from '../settings/resolver.js'
+import type { PartialRecord, Storage } from '../storage/types.js'
+import type { RequestData, Strategy } from '../strategy.js'
+import { PARTIAL_TOKEN_SESSION_KEY } from './partial.js'
+
+const PENDING_TOKEN = 'partial_pipeline_pending_token'
+const PENDING_REQUEST = 'partial_pipeline_pending_request'
+const PENDING_CONFIRMATION = 'partial_pipeline_pending_confirmation'
+const CONFIRM_NONCE = 'partial_pipeline_confirm_nonce'
+const DEFAULT_CALLBACK_PARAMETERS = ['code', 'state', 'error']
+
+/** The decision taken at the top of `complete` and `disconnect` (PSA `partial_pipeline_result`). */
+export type PartialDecision =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'halt' }
+  | { readonly kind: 'response'; readonly response: ActionResponse }
+  | {
+      readonly kind: 'resume'
+      readonly partial: PartialRecord
+      readonly token: string
+      readonly request: RequestData
+    }
+
+/** Everything the decision needs. */
+export interface PartialResumeInput {
+  readonly strategy: Strategy
+  readonly storage: Storage
+  readonly backend: BoundBackend
+  readonly settings: SettingsResolver
+  readonly now: number
+}
+
+/** Destroys a partial and forgets it in the session (PSA `clean_partial_pipeline`). */
+export async function cleanPartialPipeline(strategy: Strategy, storage: Storage, token: string): Promise<void> {
+  await storage.partial.destroy(token)
+  const session = strategy.session
+  if (session.get(PARTIAL_TOKEN_SESSION_KEY) === token) session.pop(PARTIAL_TOKEN_SESSION_KEY)
+  if (session.get(PENDING_TOKEN) === token) {
+    session.pop(PENDING_TOKEN)
+    session.pop(PENDING_REQUEST)
+    session.pop(PENDING_CONFIRMATION)
+  }
+}
+
+/** The page asking the user to confirm an external resume: a POST back to the same route. */
+function confirmationPage(action: string, parameter: string, nonce: string): ActionResponse {
+  return html(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Continue signing in?</title></head>
+<body><main>
+<h1>Continue signing in?</h1>
+<p>You opened a sign-in link. Continue only if you started this sign-in yourself.</p>
+<form method="post" action="${escapeHtml(action)}">
+<input type="hidden" name="${escapeHtml(parameter)}" value="1">
+<input type="hidden" name="${CONFIRM_NONCE}" value="${escapeHtml(nonce)}">
+<button type="submit">Continue</button>
+</form>
+</main></body></html>`)
+}
+
+function requireConfirmation(input: PartialResumeInput, token: string, request: RequestData): PartialDecision {
+  const session = input.strategy.session
+  const nonce = randomString(32)
+  session.set(PENDING_TOKEN, token)
+  session.set(PENDING_REQUEST, { ...request })
+  session.set(PENDING_CONFIRMATION, nonce)
+  const parameter = input.backend.setting<string>('PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER')
+  return {
+    kind: 'response',
+    response: confirmationPage(input.strategy.redirectUri(input.backend.name), parameter, nonce),
+  }
+}
+
+/** A POST carrying the confirmation parameter and the nonce this session was given. */
+function externalResumeConfirmed(input: PartialResumeInput, data: RequestData): boolean {
+  const expected = input.strategy.session.get<string>(PENDING_CONFIRMATION)
+  const given = data[CONFIRM_NONCE]
+  return (
+    input.strategy.requestMethod().toUpperCase() === 'POST' &&
+    typeof expected === 'string' &&
+    typeof given === 'string' &&
+    timingSafeEqualStrings(expected, given)
+  )
+}
+
+/**
+ * Decides whether this request resumes a paused pipeline. Follows social-core 5.x: a partial
+ * resumes only in the session that paused it, or after an explicit confirmation when it
+ * allows external resume. One deliberate change: a fresh provider callback (it carries
+ * `code`, `state` or `error`) without an explicit token never resumes the session's stale
+ * partial (social-core#136); the stale partial is dropped and the callback runs normally.
+ */
+export async function decidePartialResume(input: PartialResumeInput): Promise<PartialDecision> {
+  const { strategy, storage, backend } = input
+  const session = strategy.session
+  let data = strategy.requestData()
+  const requestToken = data[backend.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME')] || undefined
+  const sessionToken = session.get<string>(PARTIAL_TOKEN_SESSION_KEY)
+  const pendingToken = session.get<string>(PENDING_TOKEN)
+  const confirmParameter = backend.setting<string>('PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER')
+  const confirmationRequested = confirmParameter in data
+
+  let token: string | undefined
+  let owned = false
+  let pendingResume = false
+  if (confirmationRequested && pendingToken) {
+    token = requestToken ?? pendingToken
+    owned = pendingResume = token === pendingToken
+  } else if (requestToken !== undefined) {
+    token = requestToken
+    owned = requestToken === sessionToken
+  } else {
+    token = sessionToken
+    owned = token !== undefined
+  }
+  if (token === undefined) return { kind: 'none' }
+  const halt = requestToken !== undefined || confirmationRequested
+
+  const callbackParameters = backend.definition.callbackParameters ?? DEFAULT_CALLBACK_PARAMETERS
+  if (!halt && callbackParameters.some((name) => name in data)) {
+    await cleanPartialPipeline(strategy, storage, token)
+    return { kind: 'none' }
+  }
+
+  if (pendingResume) {
+    if (!externalResumeConfirmed(input, data)) return { kind: 'halt' }
+    const pending = session.get<RequestData>(PENDING_REQUEST) ?? {}
+    const { [confirmParameter]: _confirm, [CONFIRM_NONCE]: _nonce, ...rest } = data
+    data = { ...pending, ...rest }
+  }
+
+  const partial = await storage.partial.load(token)
+  const ttlSeconds = input.settings.get<number>('PARTIAL_PIPELINE_TTL')
+  const idKey = backend.idKey()
+  const matches =
+    partial !== null &&
+    partial.backend === backend.name &&
+    input.now - partial.timestamp.getTime() <= ttlSeconds * 1000 &&
+    (!(idKey in data) || data[idKey] === partial.data.kwargs.uid)
+
+  if (partial && matches) {
+    const external = partial.data.allow_external_resume === true
+    if (external && !pendingResume && (requestToken !== undefined || Object.keys(data).length > 0)) {
+      return requireConfirmation(input, token, data)
+    }
+    if (owned) return { kind: 'resume', partial, token, request: data }
+    if (external) return requireConfirmation(input, token, data)
+    // Someone else's token: refuse, and leave the partial to its owner (login CSRF defence).
+    return { kind: 'halt' }
+  }
+  if (owned) await cleanPartialPipeline(strategy, storage, token)
+  return halt ? { kind: 'halt' } : { kind: 'none' }
+}

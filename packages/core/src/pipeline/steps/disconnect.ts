@@ -1,0 +1,38 @@
+/** PSA's `social_core.pipeline.disconnect` steps. */
+import { NotAllowedToDisconnect } from '../../errors.js'
+import type { DisconnectContext, StepResult } from '../context.js'
+
+/** Refuses to remove the user's last way to log in. */
+export async function allowedToDisconnect(ctx: DisconnectContext): Promise<StepResult> {
+  const allowed = await ctx.storage.user.allowedToDisconnect(ctx.user, ctx.name, ctx.association_id)
+  if (!allowed) throw new NotAllowedToDisconnect({ backend: ctx.name })
+}
+
+/** The associations to remove: all of this provider's, or the one with `association_id`. */
+export async function getEntries(ctx: DisconnectContext): Promise<StepResult> {
+  return { entries: await ctx.storage.user.getSocialAuthForUser(ctx.user, ctx.name, ctx.association_id) }
+}
+
+/**
+ * Revokes the entries' tokens at the provider when `REVOKE_TOKENS_ON_DISCONNECT` is set. A
+ * backend without revocation is skipped (PSA crashes when the backend is gone).
+ */
+export async function revokeTokens(ctx: DisconnectContext): Promise<StepResult> {
+  if (!ctx.settings.get<boolean>('REVOKE_TOKENS_ON_DISCONNECT')) return undefined
+  const revoke = ctx.backend.definition.revokeToken
+  if (!revoke) return undefined
+  for (const social of ctx.entries ?? []) {
+    if (social.provider !== ctx.backend.name || !social.extra_data.access_token) continue
+    await revoke.call(ctx.backend.definition, { backend: ctx.backend, settings: ctx.settings, social })
+  }
+  return undefined
+}
+
+/** Removes the entries. */
+export async function disconnect(ctx: DisconnectContext): Promise<StepResult> {
+  for (const social of ctx.entries ?? []) {
+    await ctx.storage.user.disconnect(social)
+    ctx.emit('account.disconnected', { backend: ctx.name, user: ctx.user, social })
+  }
+  return undefined
+}

@@ -1,0 +1,72 @@
+import { InvalidSetting } from '../errors.js'
+import { resolveSettingName } from './validate.js'
+import type { SettingType } from './schema.js'
+
+const TRUE = new Set(['true', '1', 'yes', 'on'])
+const FALSE = new Set(['false', '0', 'no', 'off', ''])
+
+function parseList(key: string, raw: string): unknown[] {
+  const text = raw.trim()
+  if (text.startsWith('[')) return parseJson(key, text, 'a JSON array') as unknown[]
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
+}
+
+function parseJson(key: string, raw: string, expected: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown
+  } catch (cause) {
+    throw new InvalidSetting(key, expected, { cause })
+  }
+}
+
+function parseValue(key: string, type: SettingType, raw: string): unknown {
+  switch (type) {
+    case 'boolean': {
+      const lowered = raw.trim().toLowerCase()
+      if (TRUE.has(lowered)) return true
+      if (FALSE.has(lowered)) return false
+      throw new InvalidSetting(key, 'true or false')
+    }
+    case 'number': {
+      const n = Number(raw)
+      if (raw.trim() === '' || !Number.isFinite(n)) throw new InvalidSetting(key, 'a number')
+      return n
+    }
+    case 'string[]':
+    case 'pipeline':
+    case 'backends':
+      return parseList(key, raw)
+    case 'record':
+    case 'extra-data':
+      return parseJson(key, raw, 'JSON')
+    default:
+      return raw
+  }
+}
+
+/**
+ * Reads settings from environment variables with the same names, typed by the known settings
+ * (booleans from `true/false/1/0`, lists as JSON arrays or comma-separated, objects as JSON).
+ * Only `SOCIAL_AUTH_*` names and known bare names (`LOGIN_URL`, …) are taken.
+ *
+ * @example
+ * ```ts
+ * const social = await createSocialAuth({ settings: { ...settingsFromEnv(process.env) }, storage })
+ * ```
+ */
+export function settingsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, unknown> {
+  const settings: Record<string, unknown> = {}
+  for (const [key, raw] of Object.entries(env)) {
+    if (raw === undefined) continue
+    const known = resolveSettingName(key)
+    const prefixed = key.startsWith('SOCIAL_AUTH_')
+    if (!prefixed && (!known || known.spec.scope === 'backend-only')) continue
+    settings[key] = known ? parseValue(key, known.spec.type, raw) : raw
+  }
+  return settings
+}

@@ -1,0 +1,47 @@
+import { settingNames } from './prefix.js'
+import { settingSpec } from './schema.js'
+
+/** The app's settings: PSA names to values. */
+export type Settings = Readonly<Record<string, unknown>>
+
+/**
+ * Reads settings in PSA's lookup order: `SOCIAL_AUTH_<BACKEND>_<NAME>`, then
+ * `SOCIAL_AUTH_<NAME>`, then `<NAME>`. The first name that is *present* wins, even when its
+ * value is `false` or `null` (as in PSA); otherwise the caller's default, then the spec's.
+ *
+ * @example
+ * ```ts
+ * const settings = new SettingsResolver({ SOCIAL_AUTH_OSSO_KEY: 'k', LOGIN_URL: '/' })
+ * settings.get('KEY', { backend: 'osso' }) // 'k'
+ * ```
+ */
+export class SettingsResolver {
+  readonly #values: Settings
+
+  constructor(values: Settings) {
+    this.#values = values
+  }
+
+  /** The raw settings object. */
+  get values(): Settings {
+    return this.#values
+  }
+
+  /** Looks a setting up; see the class summary for the order. */
+  get<T = unknown>(name: string, options: { backend?: string; default?: T } = {}): T {
+    const spec = settingSpec(name)
+    for (const candidate of settingNames(name, options.backend, spec?.scope ?? 'backend')) {
+      if (Object.hasOwn(this.#values, candidate)) return this.#values[candidate] as T
+    }
+    if ('default' in options) return options.default as T
+    return spec?.default as T
+  }
+
+  /** Whether any name in the lookup order is set. */
+  has(name: string, backend?: string): boolean {
+    const spec = settingSpec(name)
+    return settingNames(name, backend, spec?.scope ?? 'backend').some((n) =>
+      Object.hasOwn(this.#values, n),
+    )
+  }
+}
