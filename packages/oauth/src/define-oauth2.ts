@@ -1,0 +1,402 @@
+import * as client from 'openid-client'
+import {
+  AuthMissingParameter,
+  AuthStateForbidden,
+  AuthStateMissing,
+  AuthIssuerMismatch,
+  AuthInvalidResponse,
+  ImproperlyConfigured,
+  readLimited,
+  redirect,
+  type BackendCall,
+  type BackendDefinition,
+  type BoundBackend,
+  type ExtraDataEntry,
+  type JsonObject,
+  type ProviderResponse,
+  type RequestData,
+  type RevokeCall,
+  type UserDetails,
+} from '@social-auth/core'
+import { verifyIdToken } from './id-token.js'
+import { keySetFor } from './key-sets.js'
+import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
+import { DEFAULT_USER_AGENT, providerFetch } from './provider-fetch.js'
+import { tokenExtraData } from './token-extra-data.js'
+import { saveTransaction, takeTransaction, type LoginTransaction } from './transactions.js'
+import { isLoopback } from './url-policy.js'
+import './settings.js'
+
+/** Where a provider's endpoints are. */
+export interface OAuth2Endpoints {
+  /** Identifies the authorization server; bound to each login and checked on the way back. */
+  readonly issuer: string
+  readonly authorization: string
+  readonly token: string
+  readonly userinfo?: string | undefined
+  readonly revocation?: string | undefined
+  readonly jwks?: string | undefined
+  /** The server sends RFC 9207 `iss` on every authorization response. */
+  readonly issParameterSupported?: boolean | undefined
+}
+
+/** The openid-client configuration and the endpoints a login runs against. */
+export interface ProviderConfiguration {
+  readonly config: client.Configuration
+  readonly endpoints: OAuth2Endpoints
+}
+
+/** What `userData` receives. */
+export interface UserDataInput {
+  readonly backend: BoundBackend
+  readonly accessToken: string
+  /** The token response (JSON fields only). */
+  readonly tokens: JsonObject
+  readonly provider: ProviderConfiguration
+  /** The verified id_token claims (OIDC). */
+  readonly idTokenClaims?: Record<string, unknown> | undefined
+  /** GET (or POST) a JSON document through the provider fetch; errors are coded. */
+  fetchJson(url: string | URL, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<unknown>
+}
+
+/** A provider, declared (STYLE.md: "a backend is a factory returning a typed definition"). */
+export interface OAuth2Spec {
+  readonly name: string
+  /** The endpoints for these settings (may discover them). */
+  readonly endpoints: (backend: BoundBackend) => OAuth2Endpoints | Promise<OAuth2Endpoints>
+  readonly defaultScope?: readonly string[]
+  readonly scopeSeparator?: string
+  readonly idKey?: string
+  readonly extraData?: readonly ExtraDataEntry[]
+  /** PKCE S256 unless `USE_PKCE` says otherwise (default true: RFC 9700 §2.1.1). */
+  readonly pkce?: boolean
+  /** OpenID Connect: send a nonce, require and verify an id_token. */
+  readonly openid?: boolean
+  /** How the client authenticates at the token endpoint (default `client_secret_post`). */
+  readonly clientAuth?: 'client_secret_post' | 'client_secret_basic'
+  readonly requiresEmailValidation?: boolean
+  readonly callbackParameters?: readonly string[]
+  /** Extra authorization parameters taken from the login request (Osso: email or domain). */
+  readonly authorizationParams?: (data: RequestData, backend: BoundBackend) => Record<string, string>
+  /** The provider's answer: user data merged over the token response. */
+  readonly userData: (input: UserDataInput) => Promise<ProviderResponse>
+  /** Checks the answer against what this login asked for; throws a coded error. */
+  readonly validateResponse?: (input: {
+    readonly response: ProviderResponse
+    readonly transaction: LoginTransaction | undefined
+    readonly backend: BoundBackend
+  }) => void
+  /**
+   * A callback without a login this browser started (IdP-initiated SSO). Return true to let
+   * it through; it then runs without state, PKCE or nonce, so keep it opt-in.
+   */
+  readonly acceptsUnsolicited?: (data: RequestData, backend: BoundBackend) => boolean
+  readonly getUserDetails: (response: ProviderResponse, backend: BoundBackend) => UserDetails
+  readonly getUserId?: (details: UserDetails, response: ProviderResponse, idKey: string) => unknown
+  /** The provider is a verified-email authority (see core's `BackendDefinition`). */
+  readonly emailAuthority?: boolean
+  readonly isEmailVerified?: (response: ProviderResponse, details: UserDetails) => boolean
+  /** Extra start-up checks of settings (beyond KEY and SECRET). */
+  readonly setup?: (backend: BoundBackend) => void
+  /** The fetch for every provider call (tests inject one). */
+  readonly fetch?: typeof fetch
+}
+
+/** A backend built by {@link defineOAuth2}: a core backend that can also refresh tokens. */
+export interface OAuth2Backend extends BackendDefinition {
+  readonly spec: OAuth2Spec
+  /** The provider configuration (discovered, cached) for these settings. */
+  provider(backend: BoundBackend): Promise<ProviderConfiguration>
+}
+
+// User data larger than this is not a profile; refuse it rather than buffer it.
+const MAX_USER_DATA_BYTES = 1_048_576
+
+type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic'
+
+function credentials(backend: BoundBackend): { clientId: string; clientSecret: string | undefined } {
+  const clientId = backend.setting<string | undefined>('KEY')
+  if (!clientId) {
+    throw new ImproperlyConfigured(`SOCIAL_AUTH_${backend.name.toUpperCase().replace(/-/g, '_')}_KEY is not set`, {
+      backend: backend.name,
+    })
+  }
+  return { clientId, clientSecret: backend.setting<string | undefined>('SECRET') || undefined }
+}
+
+function clientAuthentication(method: ClientAuthMethod, secret: string | undefined): client.ClientAuth {
+  if (!secret) return client.None()
+  return method === 'client_secret_basic' ? client.ClientSecretBasic(secret) : client.ClientSecretPost(secret)
+}
+
+function scopeOf(spec: OAuth2Spec, backend: BoundBackend): string {
+  const base = backend.setting<boolean>('IGNORE_DEFAULT_SCOPE') ? [] : (spec.defaultScope ?? [])
+  const scopes = [...new Set([...base, ...backend.setting<string[]>('SCOPE', [])])]
+  return scopes.join(spec.scopeSeparator ?? ' ')
+}
+
+/** PSA `auth_extra_arguments`: configured values, overridable only for allowlisted keys. */
+function extraArguments(backend: BoundBackend, data: RequestData): Record<string, string> {
+  const configured = backend.setting<Record<string, unknown>>('AUTH_EXTRA_ARGUMENTS', {})
+  const allow = new Set(backend.setting<string[]>('AUTH_EXTRA_ARGUMENTS_OVERRIDE_ALLOWLIST', []))
+  const args: Record<string, string> = {}
+  for (const [key, value] of Object.entries(configured)) {
+    args[key] = allow.has(key) && typeof data[key] === 'string' && data[key] !== '' ? data[key] : String(value)
+  }
+  return args
+}
+
+/** Own JSON fields of a token response (openid-client adds helper methods). */
+function tokenFields(tokens: object): JsonObject {
+  const out: JsonObject = {}
+  for (const [key, value] of Object.entries(tokens)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value
+  }
+  return out
+}
+
+/**
+ * Builds a backend from a declarative spec. The protocol is openid-client's: authorization URL,
+ * callback validation (state, RFC 9207 `iss`), code exchange with PKCE, id_token claims; this
+ * adds the login transaction, id_token signature checks, error mapping and PSA's settings.
+ *
+ * @example
+ * ```ts
+ * export const github = (options = {}) => defineOAuth2({
+ *   name: 'github',
+ *   endpoints: () => ({ issuer: 'https://github.com', authorization: 'https://github.com/login/oauth/authorize',
+ *     token: 'https://github.com/login/oauth/access_token', userinfo: 'https://api.github.com/user' }),
+ *   userData: ({ fetchJson, provider, accessToken }) => fetchJson(provider.endpoints.userinfo!, { headers: { authorization: `Bearer ${accessToken}` } }),
+ *   getUserDetails: (r) => ({ username: String(r.login), email: r.email as string }),
+ *   ...options,
+ * })
+ * ```
+ */
+export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
+  const configurations = new Map<string, Promise<ProviderConfiguration>>()
+
+  const userAgent = (backend: BoundBackend): string => backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT
+  const fetchFor = (backend: BoundBackend): client.CustomFetch =>
+    providerFetch({ fetch: spec.fetch, userAgent: userAgent(backend) })
+
+  async function provider(backend: BoundBackend): Promise<ProviderConfiguration> {
+    const endpoints = await spec.endpoints(backend)
+    const { clientId, clientSecret } = credentials(backend)
+    const method =
+      backend.setting<ClientAuthMethod | undefined>('TOKEN_ENDPOINT_AUTH_METHOD') ?? spec.clientAuth ?? 'client_secret_post'
+    const key = JSON.stringify([endpoints, clientId, clientSecret, method, userAgent(backend)])
+    let cached = configurations.get(key)
+    if (!cached) {
+      cached = Promise.resolve().then(() => {
+        const server: client.ServerMetadata = {
+          issuer: endpoints.issuer,
+          authorization_endpoint: endpoints.authorization,
+          token_endpoint: endpoints.token,
+          ...(endpoints.userinfo ? { userinfo_endpoint: endpoints.userinfo } : {}),
+          ...(endpoints.revocation ? { revocation_endpoint: endpoints.revocation } : {}),
+          ...(endpoints.jwks ? { jwks_uri: endpoints.jwks } : {}),
+          ...(endpoints.issParameterSupported ? { authorization_response_iss_parameter_supported: true } : {}),
+        }
+        const config = new client.Configuration(server, clientId, clientSecret, clientAuthentication(method, clientSecret))
+        config[client.customFetch] = fetchFor(backend)
+        config.timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
+        const urls = [endpoints.authorization, endpoints.token, endpoints.userinfo, endpoints.revocation, endpoints.jwks]
+        if (urls.some((url) => url !== undefined && isLoopback(new URL(url)) && url.startsWith('http:'))) {
+          client.allowInsecureRequests(config)
+        }
+        return { config, endpoints }
+      })
+      configurations.set(key, cached)
+      cached.catch(() => configurations.delete(key))
+    }
+    return cached
+  }
+
+  const usePkce = (backend: BoundBackend): boolean => backend.setting<boolean | undefined>('USE_PKCE') ?? spec.pkce ?? true
+  const ttlMs = (backend: BoundBackend): number => backend.setting<number>('STATE_TTL', 600) * 1000
+
+  async function start(call: BackendCall) {
+    const { backend } = call
+    const { config, endpoints } = await provider(backend).catch((err: unknown) => {
+      throw mapProviderError(backend.name, err)
+    })
+    const state = client.randomState()
+    const codeVerifier = usePkce(backend) ? client.randomPKCECodeVerifier() : undefined
+    const nonce = spec.openid ? client.randomNonce() : undefined
+    const maxAge = spec.openid ? backend.setting<number | undefined>('MAX_AGE') : undefined
+    const fromRequest = spec.authorizationParams?.(call.data, backend) ?? {}
+    const params: Record<string, string> = {
+      redirect_uri: call.redirectUri,
+      response_type: 'code',
+      state,
+      ...fromRequest,
+      ...extraArguments(backend, call.data),
+    }
+    const scope = scopeOf(spec, backend)
+    if (scope) params.scope = scope
+    if (codeVerifier) {
+      params.code_challenge = await client.calculatePKCECodeChallenge(codeVerifier)
+      params.code_challenge_method = 'S256'
+    }
+    if (nonce) params.nonce = nonce
+    if (maxAge !== undefined) params.max_age = String(maxAge)
+    for (const name of ['PROMPT', 'DISPLAY', 'UI_LOCALES', 'ACR_VALUES'] as const) {
+      const value = spec.openid ? backend.setting<string | undefined>(name) : undefined
+      if (value) params[name.toLowerCase()] = value
+    }
+    const tx: LoginTransaction = {
+      state,
+      backend: backend.name,
+      issuer: endpoints.issuer,
+      redirectUri: call.redirectUri,
+      codeVerifier,
+      nonce,
+      maxAge,
+      next: call.next,
+      extra: Object.keys(fromRequest).length > 0 ? fromRequest : undefined,
+      createdAt: call.now(),
+    }
+    saveTransaction(call.strategy.session, tx, ttlMs(backend))
+    return redirect(client.buildAuthorizationUrl(config, params).href)
+  }
+
+  /** Finds this callback's login; refuses it before any network call when there is none. */
+  function transactionFor(call: BackendCall): LoginTransaction | undefined {
+    const { backend, data } = call
+    const state = data.state
+    if (spec.acceptsUnsolicited?.(data, backend)) return undefined
+    if (!state) {
+      // An error without state still ends the login, with the provider's reason.
+      throw callbackError(backend.name, data) ?? new AuthMissingParameter('state', { backend: backend.name })
+    }
+    const found = takeTransaction(call.strategy.session, state, call.now(), ttlMs(backend))
+    if (found.kind === 'none-pending') throw new AuthStateMissing({ backend: backend.name })
+    if (found.kind === 'unknown') throw new AuthStateForbidden({ backend: backend.name })
+    const tx = found.transaction
+    // A state minted for another backend (or another redirect URI) is a mix-up or a replay.
+    if (tx.backend !== backend.name || tx.redirectUri !== call.redirectUri) {
+      throw new AuthStateForbidden({ backend: backend.name })
+    }
+    return tx
+  }
+
+  async function complete(call: BackendCall) {
+    const { backend, data } = call
+    const tx = transactionFor(call)
+    const error = callbackError(backend.name, data)
+    if (error) throw error
+    if (!data.code) throw new AuthMissingParameter('code', { backend: backend.name })
+
+    try {
+      const { config, endpoints } = await provider(backend)
+      // RFC 9207 mix-up defence: the response must name the issuer this login was sent to.
+      if (tx && tx.issuer !== endpoints.issuer) throw new AuthIssuerMismatch({ backend: backend.name })
+      if (data.iss !== undefined && data.iss !== endpoints.issuer) throw new AuthIssuerMismatch({ backend: backend.name })
+      if (endpoints.issParameterSupported && data.iss === undefined) {
+        throw new AuthIssuerMismatch({ backend: backend.name })
+      }
+      const currentUrl = new URL(tx?.redirectUri ?? call.redirectUri)
+      for (const [key, value] of Object.entries(data)) currentUrl.searchParams.set(key, value)
+
+      const checks: client.AuthorizationCodeGrantChecks = {
+        expectedState: tx ? tx.state : client.skipStateCheck,
+        ...(tx?.codeVerifier ? { pkceCodeVerifier: tx.codeVerifier } : {}),
+        ...(spec.openid ? { expectedNonce: tx?.nonce, idTokenExpected: true } : {}),
+        ...(tx?.maxAge !== undefined ? { maxAge: tx.maxAge } : {}),
+      }
+      const grant = await client.authorizationCodeGrant(config, currentUrl, checks)
+      const tokens = tokenFields(grant)
+      let idTokenClaims: Record<string, unknown> | undefined
+      if (typeof tokens.id_token === 'string') {
+        if (!endpoints.jwks) throw new ImproperlyConfigured('The provider returned an id_token but has no jwks_uri')
+        idTokenClaims = await verifyIdToken(tokens.id_token, keySetFor(endpoints.jwks, { fetch: spec.fetch, now: call.now }), {
+          backend: backend.name,
+          issuer: endpoints.issuer,
+          clientId: config.clientMetadata().client_id,
+          algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
+          leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
+          maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
+          nonce: tx?.nonce,
+          now: call.now(),
+        })
+      }
+      const accessToken = String(tokens.access_token ?? '')
+      const fetchImpl = fetchFor(backend)
+      const user = await spec.userData({
+        backend,
+        accessToken,
+        tokens,
+        provider: { config, endpoints },
+        idTokenClaims,
+        fetchJson: (url, init) => fetchJson(fetchImpl, url, init, backend.setting<number>('REQUESTS_TIMEOUT', 5)),
+      })
+      const response: ProviderResponse = { ...tokens, ...user, access_token: accessToken }
+      if (idTokenClaims) response.id_token_claims = idTokenClaims
+      spec.validateResponse?.({ response, transaction: tx, backend })
+      return { response, next: tx?.next }
+    } catch (err) {
+      throw mapProviderError(backend.name, err)
+    }
+  }
+
+  async function revokeToken(call: RevokeCall): Promise<boolean> {
+    const { config, endpoints } = await provider(call.backend)
+    if (!endpoints.revocation) return false
+    const token = call.social.extra_data.refresh_token ?? call.social.extra_data.access_token
+    if (typeof token !== 'string' || token === '') return false
+    try {
+      await client.tokenRevocation(config, token)
+      return true
+    } catch (err) {
+      throw mapProviderError(call.backend.name, err)
+    }
+  }
+
+  return {
+    name: spec.name,
+    spec,
+    provider,
+    ...(spec.idKey ? { idKey: spec.idKey } : {}),
+    ...(spec.extraData ? { extraData: spec.extraData } : {}),
+    ...(spec.requiresEmailValidation ? { requiresEmailValidation: true } : {}),
+    ...(spec.callbackParameters ? { callbackParameters: spec.callbackParameters } : {}),
+    setup({ backend }) {
+      credentials(backend)
+      usePkce(backend)
+      spec.setup?.(backend)
+    },
+    start,
+    complete,
+    getUserDetails: spec.getUserDetails,
+    ...(spec.getUserId ? { getUserId: spec.getUserId } : {}),
+    ...(spec.isEmailVerified ? { isEmailVerified: spec.isEmailVerified } : {}),
+    ...(spec.emailAuthority ? { emailAuthority: true } : {}),
+    extraDataFor: tokenExtraData,
+    revokeToken,
+  }
+}
+
+/** GET/POST a JSON document from the provider, with the timeout and coded errors. */
+async function fetchJson(
+  fetchImpl: client.CustomFetch,
+  url: string | URL,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  timeoutSeconds: number,
+): Promise<unknown> {
+  const response = await fetchImpl(String(url), {
+    method: init.method ?? 'GET',
+    headers: { accept: 'application/json', ...init.headers },
+    body: init.body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(timeoutSeconds * 1000),
+  })
+  if (response.status !== 200) {
+    await response.body?.cancel()
+    throw new ProviderHttpError(response.status)
+  }
+  try {
+    return JSON.parse(await readLimited(response, MAX_USER_DATA_BYTES)) as unknown
+  } catch (cause) {
+    throw new AuthInvalidResponse('the user data is not JSON', { cause })
+  }
+}

@@ -1,0 +1,106 @@
+import {
+  InvalidSetting,
+  getUserNames,
+  type BoundBackend,
+  type ProviderResponse,
+  type UserDetails,
+} from '@social-auth/core'
+import * as client from 'openid-client'
+import { defineOAuth2, type OAuth2Backend, type OAuth2Spec } from './define-oauth2.js'
+import { discoverIssuer } from './discovery.js'
+import { DEFAULT_USER_AGENT, providerFetch } from './provider-fetch.js'
+import { providerUrl } from './url-policy.js'
+
+/** Options of {@link oidc}. */
+export interface OidcOptions extends Partial<Omit<OAuth2Spec, 'endpoints' | 'userData' | 'getUserDetails'>> {
+  /** The backend name (default `oidc`); settings are read as `SOCIAL_AUTH_<NAME>_…`. */
+  readonly name?: string
+  /** The issuer, when not given by the `OIDC_ENDPOINT` setting. */
+  readonly issuer?: string
+  readonly getUserDetails?: OAuth2Spec['getUserDetails']
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+
+/** Claims come from userinfo first, then the id_token (PSA `get_user_details`). */
+function claim(response: ProviderResponse, key: string): string | undefined {
+  const claims = response.id_token_claims as Record<string, unknown> | undefined
+  return str(response[key]) ?? str(claims?.[key])
+}
+
+/** PSA's OIDC details with its claim-name settings (USERNAME_KEY, EMAIL_KEY, …). */
+export function oidcUserDetails(response: ProviderResponse, backend: BoundBackend): UserDetails {
+  const names = getUserNames(
+    claim(response, backend.setting<string>('FULLNAME_KEY', 'name')),
+    claim(response, backend.setting<string>('FIRST_NAME_KEY', 'given_name')),
+    claim(response, backend.setting<string>('LAST_NAME_KEY', 'family_name')),
+  )
+  return {
+    username: claim(response, backend.setting<string>('USERNAME_KEY', 'preferred_username')),
+    email: claim(response, backend.setting<string>('EMAIL_KEY', 'email')),
+    ...names,
+  }
+}
+
+function issuerOf(backend: BoundBackend, fallback: string | undefined): URL {
+  const value = backend.setting<string | undefined>('OIDC_ENDPOINT') ?? fallback
+  if (!value) throw new InvalidSetting(`SOCIAL_AUTH_${backend.name.toUpperCase().replace(/-/g, '_')}_OIDC_ENDPOINT`, 'set to the issuer URL')
+  return providerUrl('OIDC_ENDPOINT', value)
+}
+
+/**
+ * The generic OpenID Connect backend (PSA's `OpenIdConnectAuth`): discovery, PKCE, nonce,
+ * signed id_tokens, userinfo bound to the id_token's `sub`. Several instances can run side by
+ * side under different names, each with its own issuer and credentials.
+ *
+ * @example
+ * ```ts
+ * AUTHENTICATION_BACKENDS: [oidc(), oidc({ name: 'okta' })],
+ * SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: 'https://op.example',
+ * SOCIAL_AUTH_OKTA_OIDC_ENDPOINT: 'https://example.okta.com',
+ * ```
+ */
+export function oidc(options: OidcOptions = {}): OAuth2Backend {
+  const { name = 'oidc', issuer, getUserDetails, ...rest } = options
+  return defineOAuth2({
+    name,
+    idKey: 'sub',
+    openid: true,
+    defaultScope: ['openid', 'profile', 'email'],
+    extraData: ['id_token', ['sub', 'id']],
+    isEmailVerified: (response) => response.email_verified === true || (response.id_token_claims as Record<string, unknown> | undefined)?.email_verified === true,
+    ...rest,
+    async endpoints(backend) {
+      const issuerUrl = issuerOf(backend, issuer)
+      const fetchImpl = providerFetch({ fetch: rest.fetch, userAgent: backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT })
+      const metadata = await discoverIssuer(issuerUrl, {
+        fetch: fetchImpl,
+        timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
+      })
+      return {
+        issuer: metadata.issuer,
+        authorization: backend.setting<string | undefined>('AUTHORIZATION_URL') ?? String(metadata.authorization_endpoint),
+        token: backend.setting<string | undefined>('ACCESS_TOKEN_URL') ?? String(metadata.token_endpoint),
+        userinfo: metadata.userinfo_endpoint,
+        revocation: backend.setting<string | undefined>('REVOKE_TOKEN_URL') ?? metadata.revocation_endpoint,
+        jwks: metadata.jwks_uri,
+        issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
+      }
+    },
+    async userData({ provider, accessToken, idTokenClaims }) {
+      if (!provider.endpoints.userinfo) return {}
+      return { ...(await client.fetchUserInfo(provider.config, accessToken, String(idTokenClaims?.sub ?? ''))) }
+    },
+    getUserId: (details, response, idKey) =>
+      idKey === 'sub' ? (response.id_token_claims as Record<string, unknown> | undefined)?.sub : (details[idKey] ?? response[idKey]),
+    getUserDetails: getUserDetails ?? oidcUserDetails,
+    setup(backend) {
+      issuerOf(backend, issuer)
+      const algorithms = backend.setting<string[]>('JWT_ALGORITHMS', ['RS256'])
+      if (algorithms.length === 0 || algorithms.some((alg) => alg === 'none' || alg.startsWith('HS'))) {
+        throw new InvalidSetting('JWT_ALGORITHMS', 'a non-empty list of asymmetric algorithms (never none or HS*)')
+      }
+      rest.setup?.(backend)
+    },
+  })
+}

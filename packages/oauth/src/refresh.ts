@@ -1,0 +1,100 @@
+import * as client from 'openid-client'
+import { decodeJwt } from 'jose'
+import {
+  AuthTokenError,
+  ImproperlyConfigured,
+  toJsonObject,
+  type BoundBackend,
+  type JsonObject,
+  type SocialAuth,
+  type UserSocialAuth,
+} from '@social-auth/core'
+import type { OAuth2Backend } from './define-oauth2.js'
+import { verifyIdToken } from './id-token.js'
+import { keySetFor } from './key-sets.js'
+import { mapProviderError } from './provider-errors.js'
+import { tokenExtraData } from './token-extra-data.js'
+
+// Refreshes in flight per account: concurrent callers share one request, so a refresh token
+// that rotates on use is not spent twice (the second request would fail and log the user out).
+const inFlight = new Map<string, Promise<UserSocialAuth>>()
+
+function isOAuth2Backend(definition: unknown): definition is OAuth2Backend {
+  return typeof (definition as Partial<OAuth2Backend> | null)?.provider === 'function'
+}
+
+/** Refreshed id_tokens must keep the identity of the original one (OIDC Core §12.2). */
+async function checkRefreshedIdToken(
+  backend: BoundBackend,
+  definition: OAuth2Backend,
+  stored: JsonObject,
+  idToken: string,
+  now: number,
+): Promise<void> {
+  const { config, endpoints } = await definition.provider(backend)
+  if (!endpoints.jwks) throw new AuthTokenError('Incorrect refreshed id_token: no jwks_uri', { backend: backend.name })
+  const claims = await verifyIdToken(idToken, keySetFor(endpoints.jwks, { fetch: definition.spec.fetch }), {
+    backend: backend.name,
+    issuer: endpoints.issuer,
+    clientId: config.clientMetadata().client_id,
+    algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
+    leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
+    maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
+    now,
+  })
+  if (typeof stored.id_token !== 'string') return
+  const original = decodeJwt(stored.id_token)
+  for (const name of ['iss', 'sub'] as const) {
+    if (claims[name] !== original[name]) {
+      throw new AuthTokenError(`Incorrect refreshed id_token: ${name}`, { backend: backend.name })
+    }
+  }
+}
+
+/**
+ * Refreshes an account's access token with its refresh token and stores the result (PSA
+ * `UserSocialAuth.refresh_token`). Concurrent calls for one account share one request; a
+ * response without a new refresh token keeps the stored one; a new id_token must be validly
+ * signed and name the same issuer and subject.
+ *
+ * @example
+ * ```ts
+ * const [account] = await social.storage.user.getSocialAuthForUser(user, 'oidc')
+ * const fresh = await refreshAccessToken(social, account)
+ * ```
+ */
+export function refreshAccessToken(social: SocialAuth, account: UserSocialAuth, now: () => number = Date.now): Promise<UserSocialAuth> {
+  const key = `${account.provider}\u0000${account.uid}`
+  const pending = inFlight.get(key)
+  if (pending) return pending
+  const work = (async () => {
+    const backend = social.getBackend(account.provider)
+    const definition = backend.definition
+    if (!isOAuth2Backend(definition)) {
+      throw new ImproperlyConfigured(`Backend "${account.provider}" cannot refresh tokens`, { backend: account.provider })
+    }
+    const refreshToken = account.extra_data.refresh_token
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      throw new AuthTokenError('No refresh token stored', { backend: backend.name })
+    }
+    let tokens: JsonObject
+    try {
+      const { config } = await definition.provider(backend)
+      tokens = toJsonObject({ ...(await client.refreshTokenGrant(config, refreshToken)) })
+      if (typeof tokens.id_token === 'string') {
+        await checkRefreshedIdToken(backend, definition, account.extra_data, tokens.id_token, now())
+      }
+    } catch (err) {
+      throw mapProviderError(backend.name, err)
+    }
+    const data: JsonObject = {
+      ...tokenExtraData({ user: null, uid: account.uid, response: tokens, details: {}, context: {}, now: now() }),
+      auth_time: Math.floor(now() / 1000),
+      ...(typeof tokens.id_token === 'string' ? { id_token: tokens.id_token } : {}),
+    }
+    await social.storage.user.setExtraData(account, data)
+    return (await social.storage.user.getSocialAuth(account.provider, account.uid)) ?? account
+  })().finally(() => inFlight.delete(key))
+  inFlight.set(key, work)
+  return work
+}

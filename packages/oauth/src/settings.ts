@@ -1,0 +1,76 @@
+import { defineSettings } from '@social-auth/core'
+
+// PSA's OAuth2 / OIDC settings (psa.md §2.7), so that `createSocialAuth` checks their types
+// and the docs list them. Each is read per backend: SOCIAL_AUTH_<BACKEND>_<NAME> first.
+defineSettings({
+  SCOPE: { type: 'string[]', default: [], scope: 'backend', doc: 'Scopes added to the backend’s default scope.' },
+  IGNORE_DEFAULT_SCOPE: {
+    type: 'boolean',
+    default: false,
+    scope: 'backend',
+    doc: 'Send only SCOPE, not the backend’s default scope.',
+  },
+  AUTH_EXTRA_ARGUMENTS: {
+    type: 'record',
+    default: {},
+    scope: 'backend',
+    doc: 'Extra authorization request parameters.',
+  },
+  AUTH_EXTRA_ARGUMENTS_OVERRIDE_ALLOWLIST: {
+    type: 'string[]',
+    default: [],
+    scope: 'backend',
+    doc: 'AUTH_EXTRA_ARGUMENTS keys the login request may override.',
+  },
+  AUTHORIZATION_URL: { type: 'string', scope: 'backend', doc: 'Override the authorization endpoint.' },
+  ACCESS_TOKEN_URL: { type: 'string', scope: 'backend', doc: 'Override the token endpoint.' },
+  REVOKE_TOKEN_URL: { type: 'string', scope: 'backend', doc: 'Override the revocation endpoint (RFC 7009).' },
+  USE_PKCE: { type: 'boolean', scope: 'backend', doc: 'PKCE S256 (default on for every backend).' },
+  REQUESTS_TIMEOUT: {
+    type: 'number',
+    default: 5,
+    scope: 'backend',
+    doc: 'Seconds before a provider request is abandoned.',
+  },
+  USER_AGENT: { type: 'string', scope: 'backend', doc: 'User-Agent sent to providers.' },
+  TOKEN_ENDPOINT_AUTH_METHOD: {
+    type: 'string',
+    scope: 'backend',
+    doc: '`client_secret_post` or `client_secret_basic`.',
+  },
+  STATE_TTL: {
+    type: 'number',
+    default: 600,
+    scope: 'backend',
+    doc: 'Seconds a started login (state) stays valid.',
+  },
+  OIDC_ENDPOINT: { type: 'string', scope: 'backend', doc: 'The OpenID Provider’s issuer URL (discovery).' },
+  ID_TOKEN_MAX_AGE: {
+    type: 'number',
+    default: 600,
+    scope: 'backend',
+    doc: 'Seconds an id_token’s `iat` may be old.',
+  },
+  JWT_ALGORITHMS: {
+    type: 'string[]',
+    default: ['RS256'],
+    scope: 'backend',
+    doc: 'Signature algorithms accepted for id_tokens (`none` never is).',
+  },
+  JWT_LEEWAY: { type: 'number', default: 1, scope: 'backend', doc: 'Seconds of clock skew allowed (≤ 60).' },
+  MAX_AGE: { type: 'number', scope: 'backend', doc: 'OIDC `max_age`; `auth_time` is then required and checked.' },
+  PROMPT: { type: 'string', scope: 'backend', doc: 'OIDC `prompt`.' },
+  DISPLAY: { type: 'string', scope: 'backend', doc: 'OIDC `display`.' },
+  UI_LOCALES: { type: 'string', scope: 'backend', doc: 'OIDC `ui_locales`.' },
+  ACR_VALUES: { type: 'string', scope: 'backend', doc: 'OIDC `acr_values`.' },
+  USERNAME_KEY: {
+    type: 'string',
+    default: 'preferred_username',
+    scope: 'backend',
+    doc: 'Claim holding the username.',
+  },
+  EMAIL_KEY: { type: 'string', default: 'email', scope: 'backend', doc: 'Claim holding the email.' },
+  FIRST_NAME_KEY: { type: 'string', default: 'given_name', scope: 'backend', doc: 'Claim holding the first name.' },
+  LAST_NAME_KEY: { type: 'string', default: 'family_name', scope: 'backend', doc: 'Claim holding the last name.' },
+  FULLNAME_KEY: { type: 'string', default: 'name', scope: 'backend', doc: 'Claim holding the full name.' },
+})
