@@ -13,7 +13,10 @@ const IDP_INITIATED = 'IDP_INITIATED'
 
 /** `OSSO_BASE_URL` without a trailing slash (PSA would build `//oauth/...`). */
 function baseUrl(backend: BoundBackend): string {
-  const url = providerUrl('SOCIAL_AUTH_OSSO_BASE_URL', backend.setting<string>('OSSO_BASE_URL', 'https://demo.ossoapp.com'))
+  const url = providerUrl(
+    'SOCIAL_AUTH_OSSO_BASE_URL',
+    backend.setting<string>('OSSO_BASE_URL', 'https://demo.ossoapp.com'),
+  )
   return url.href.replace(/\/+$/, '')
 }
 
@@ -43,8 +46,12 @@ export function osso(options: OssoOptions = {}): OAuth2Backend {
       const base = baseUrl(backend)
       return {
         issuer: base,
-        authorization: format(backend.setting<string | undefined>('AUTHORIZATION_URL'), base) ?? `${base}/oauth/authorize`,
-        token: format(backend.setting<string | undefined>('ACCESS_TOKEN_URL'), base) ?? `${base}/oauth/token`,
+        authorization:
+          format(backend.setting<string | undefined>('AUTHORIZATION_URL'), base) ??
+          `${base}/oauth/authorize`,
+        token:
+          format(backend.setting<string | undefined>('ACCESS_TOKEN_URL'), base) ??
+          `${base}/oauth/token`,
         userinfo: `${base}/oauth/me`,
       }
     },
@@ -55,7 +62,8 @@ export function osso(options: OssoOptions = {}): OAuth2Backend {
       url.searchParams.set('access_token', accessToken)
       return (await fetchJson(url)) as ProviderResponse
     },
-    validateResponse: ({ response, transaction, backend }) => checkRequested(response, transaction, backend.name),
+    validateResponse: ({ response, transaction, backend }) =>
+      checkRequested(response, transaction, backend.name),
     acceptsUnsolicited: (data, backend) =>
       data.state === IDP_INITIATED && backend.setting<boolean>('OSSO_ALLOW_IDP_INITIATED', false),
     getUserDetails(response) {

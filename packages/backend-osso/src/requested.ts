@@ -16,11 +16,17 @@ const asText = (value: unknown): string | null => (typeof value === 'string' ? v
  * across tenants) and is refused. A hosted-page login sent neither, so any non-null
  * `requested` is its own; IdP-initiated answers carry `null`.
  */
-export function checkRequested(response: ProviderResponse, transaction: LoginTransaction | undefined, backend: string): void {
+export function checkRequested(
+  response: ProviderResponse,
+  transaction: LoginTransaction | undefined,
+  backend: string,
+): void {
   if (!transaction) return
   const requested = response.requested as Record<string, unknown> | null | undefined
   if (!requested || typeof requested !== 'object') throw new AuthForbidden({ backend })
   const sent = transaction.extra ?? {}
-  if (sent.email !== undefined && asText(requested.email) !== sent.email) throw new AuthForbidden({ backend })
-  if (sent.domain !== undefined && asText(requested.domain) !== sent.domain) throw new AuthForbidden({ backend })
+  if (sent.email !== undefined && asText(requested.email) !== sent.email)
+    throw new AuthForbidden({ backend })
+  if (sent.domain !== undefined && asText(requested.domain) !== sent.domain)
+    throw new AuthForbidden({ backend })
 }

@@ -29,7 +29,11 @@ const fixtures: BackendFixture[] = [
       // PSA's keys, plus our normalised expiry (psa.md §8.5: PSA drops `expires_in`).
       extraDataKeys: ['access_token', 'auth_time', 'token_type', 'expires_at'],
       extraData: { access_token: PSA_ACCESS_TOKEN_BODY.access_token, token_type: 'bearer' },
-      authorizationUrlContains: ['https://demo.ossoapp.com/oauth/authorize?', 'domain=example.com', 'client_id=fixture-client-id'],
+      authorizationUrlContains: [
+        'https://demo.ossoapp.com/oauth/authorize?',
+        'domain=example.com',
+        'client_id=fixture-client-id',
+      ],
     },
   },
   {
@@ -39,12 +43,19 @@ const fixtures: BackendFixture[] = [
     loginRequest: { email: 'jane+test@example.com', domain: 'b.com' },
     tokenResponse: PSA_ACCESS_TOKEN_BODY,
     routes: {
-      'GET https://sso.example.org/oauth/me': { ...PSA_USER_DATA_BODY, email: 'jane+test@example.com', requested: { email: 'jane+test@example.com', domain: null } },
+      'GET https://sso.example.org/oauth/me': {
+        ...PSA_USER_DATA_BODY,
+        email: 'jane+test@example.com',
+        requested: { email: 'jane+test@example.com', domain: null },
+      },
     },
     expected: {
       uid: 'f23611a5-2817-43e2-94b7-99b25235ad2d',
       username: 'jane+test@example.com',
-      authorizationUrlContains: ['https://sso.example.org/oauth/authorize?', 'email=jane%2Btest%40example.com'],
+      authorizationUrlContains: [
+        'https://sso.example.org/oauth/authorize?',
+        'email=jane%2Btest%40example.com',
+      ],
     },
   },
 ]
@@ -67,7 +78,10 @@ describe('osso backend through the shared fixture harness', () => {
   it('keeps the query parameters already on AUTHORIZATION_URL (PSA BaseAuthUrlTestMixin)', async () => {
     const result = await runBackendFixture({
       ...fixtures[0]!,
-      settings: { SOCIAL_AUTH_OSSO_AUTHORIZATION_URL: '{osso_base_url}/oauth/authorize?param1=value1&param2=value2' },
+      settings: {
+        SOCIAL_AUTH_OSSO_AUTHORIZATION_URL:
+          '{osso_base_url}/oauth/authorize?param1=value1&param2=value2',
+      },
       expected: { uid: PSA_USER_DATA_BODY.id },
     })
     expect(result.authorizationUrl.search.startsWith('?param1=value1&param2=value2&')).toBe(true)

@@ -56,7 +56,10 @@ export interface UserDataInput {
   /** The verified id_token claims (OIDC). */
   readonly idTokenClaims?: Record<string, unknown> | undefined
   /** GET (or POST) a JSON document through the provider fetch; errors are coded. */
-  fetchJson(url: string | URL, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<unknown>
+  readonly fetchJson: (
+    url: string | URL,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ) => Promise<unknown>
 }
 
 /** A provider, declared (STYLE.md: "a backend is a factory returning a typed definition"). */
@@ -77,7 +80,10 @@ export interface OAuth2Spec {
   readonly requiresEmailValidation?: boolean
   readonly callbackParameters?: readonly string[]
   /** Extra authorization parameters taken from the login request (Osso: email or domain). */
-  readonly authorizationParams?: (data: RequestData, backend: BoundBackend) => Record<string, string>
+  readonly authorizationParams?: (
+    data: RequestData,
+    backend: BoundBackend,
+  ) => Record<string, string>
   /** The provider's answer: user data merged over the token response. */
   readonly userData: (input: UserDataInput) => Promise<ProviderResponse>
   /** Checks the answer against what this login asked for; throws a coded error. */
@@ -114,19 +120,30 @@ const MAX_USER_DATA_BYTES = 1_048_576
 
 type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic'
 
-function credentials(backend: BoundBackend): { clientId: string; clientSecret: string | undefined } {
+function credentials(backend: BoundBackend): {
+  clientId: string
+  clientSecret: string | undefined
+} {
   const clientId = backend.setting<string | undefined>('KEY')
   if (!clientId) {
-    throw new ImproperlyConfigured(`SOCIAL_AUTH_${backend.name.toUpperCase().replace(/-/g, '_')}_KEY is not set`, {
-      backend: backend.name,
-    })
+    throw new ImproperlyConfigured(
+      `SOCIAL_AUTH_${backend.name.toUpperCase().replace(/-/g, '_')}_KEY is not set`,
+      {
+        backend: backend.name,
+      },
+    )
   }
   return { clientId, clientSecret: backend.setting<string | undefined>('SECRET') || undefined }
 }
 
-function clientAuthentication(method: ClientAuthMethod, secret: string | undefined): client.ClientAuth {
+function clientAuthentication(
+  method: ClientAuthMethod,
+  secret: string | undefined,
+): client.ClientAuth {
   if (!secret) return client.None()
-  return method === 'client_secret_basic' ? client.ClientSecretBasic(secret) : client.ClientSecretPost(secret)
+  return method === 'client_secret_basic'
+    ? client.ClientSecretBasic(secret)
+    : client.ClientSecretPost(secret)
 }
 
 function scopeOf(spec: OAuth2Spec, backend: BoundBackend): string {
@@ -141,7 +158,10 @@ function extraArguments(backend: BoundBackend, data: RequestData): Record<string
   const allow = new Set(backend.setting<string[]>('AUTH_EXTRA_ARGUMENTS_OVERRIDE_ALLOWLIST', []))
   const args: Record<string, string> = {}
   for (const [key, value] of Object.entries(configured)) {
-    args[key] = allow.has(key) && typeof data[key] === 'string' && data[key] !== '' ? data[key] : String(value)
+    args[key] =
+      allow.has(key) && typeof data[key] === 'string' && data[key] !== ''
+        ? data[key]
+        : String(value)
   }
   return args
 }
@@ -150,7 +170,8 @@ function extraArguments(backend: BoundBackend, data: RequestData): Record<string
 function tokenFields(tokens: object): JsonObject {
   const out: JsonObject = {}
   for (const [key, value] of Object.entries(tokens)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      out[key] = value
   }
   return out
 }
@@ -175,7 +196,8 @@ function tokenFields(tokens: object): JsonObject {
 export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   const configurations = new Map<string, Promise<ProviderConfiguration>>()
 
-  const userAgent = (backend: BoundBackend): string => backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT
+  const userAgent = (backend: BoundBackend): string =>
+    backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT
   const fetchFor = (backend: BoundBackend): client.CustomFetch =>
     providerFetch({ fetch: spec.fetch, userAgent: userAgent(backend) })
 
@@ -183,7 +205,9 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     const endpoints = await spec.endpoints(backend)
     const { clientId, clientSecret } = credentials(backend)
     const method =
-      backend.setting<ClientAuthMethod | undefined>('TOKEN_ENDPOINT_AUTH_METHOD') ?? spec.clientAuth ?? 'client_secret_post'
+      backend.setting<ClientAuthMethod | undefined>('TOKEN_ENDPOINT_AUTH_METHOD') ??
+      spec.clientAuth ??
+      'client_secret_post'
     const key = JSON.stringify([endpoints, clientId, clientSecret, method, userAgent(backend)])
     let cached = configurations.get(key)
     if (!cached) {
@@ -195,13 +219,30 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           ...(endpoints.userinfo ? { userinfo_endpoint: endpoints.userinfo } : {}),
           ...(endpoints.revocation ? { revocation_endpoint: endpoints.revocation } : {}),
           ...(endpoints.jwks ? { jwks_uri: endpoints.jwks } : {}),
-          ...(endpoints.issParameterSupported ? { authorization_response_iss_parameter_supported: true } : {}),
+          ...(endpoints.issParameterSupported
+            ? { authorization_response_iss_parameter_supported: true }
+            : {}),
         }
-        const config = new client.Configuration(server, clientId, clientSecret, clientAuthentication(method, clientSecret))
+        const config = new client.Configuration(
+          server,
+          clientId,
+          clientSecret,
+          clientAuthentication(method, clientSecret),
+        )
         config[client.customFetch] = fetchFor(backend)
         config.timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
-        const urls = [endpoints.authorization, endpoints.token, endpoints.userinfo, endpoints.revocation, endpoints.jwks]
-        if (urls.some((url) => url !== undefined && isLoopback(new URL(url)) && url.startsWith('http:'))) {
+        const urls = [
+          endpoints.authorization,
+          endpoints.token,
+          endpoints.userinfo,
+          endpoints.revocation,
+          endpoints.jwks,
+        ]
+        if (
+          urls.some(
+            (url) => url !== undefined && isLoopback(new URL(url)) && url.startsWith('http:'),
+          )
+        ) {
           client.allowInsecureRequests(config)
         }
         return { config, endpoints }
@@ -212,7 +253,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     return cached
   }
 
-  const usePkce = (backend: BoundBackend): boolean => backend.setting<boolean | undefined>('USE_PKCE') ?? spec.pkce ?? true
+  const usePkce = (backend: BoundBackend): boolean =>
+    backend.setting<boolean | undefined>('USE_PKCE') ?? spec.pkce ?? true
   const ttlMs = (backend: BoundBackend): number => backend.setting<number>('STATE_TTL', 600) * 1000
 
   async function start(call: BackendCall) {
@@ -267,7 +309,10 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     if (spec.acceptsUnsolicited?.(data, backend)) return undefined
     if (!state) {
       // An error without state still ends the login, with the provider's reason.
-      throw callbackError(backend.name, data) ?? new AuthMissingParameter('state', { backend: backend.name })
+      throw (
+        callbackError(backend.name, data) ??
+        new AuthMissingParameter('state', { backend: backend.name })
+      )
     }
     const found = takeTransaction(call.strategy.session, state, call.now(), ttlMs(backend))
     if (found.kind === 'none-pending') throw new AuthStateMissing({ backend: backend.name })
@@ -290,8 +335,10 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     try {
       const { config, endpoints } = await provider(backend)
       // RFC 9207 mix-up defence: the response must name the issuer this login was sent to.
-      if (tx && tx.issuer !== endpoints.issuer) throw new AuthIssuerMismatch({ backend: backend.name })
-      if (data.iss !== undefined && data.iss !== endpoints.issuer) throw new AuthIssuerMismatch({ backend: backend.name })
+      if (tx && tx.issuer !== endpoints.issuer)
+        throw new AuthIssuerMismatch({ backend: backend.name })
+      if (data.iss !== undefined && data.iss !== endpoints.issuer)
+        throw new AuthIssuerMismatch({ backend: backend.name })
       if (endpoints.issParameterSupported && data.iss === undefined) {
         throw new AuthIssuerMismatch({ backend: backend.name })
       }
@@ -308,19 +355,24 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       const tokens = tokenFields(grant)
       let idTokenClaims: Record<string, unknown> | undefined
       if (typeof tokens.id_token === 'string') {
-        if (!endpoints.jwks) throw new ImproperlyConfigured('The provider returned an id_token but has no jwks_uri')
-        idTokenClaims = await verifyIdToken(tokens.id_token, keySetFor(endpoints.jwks, { fetch: spec.fetch, now: call.now }), {
-          backend: backend.name,
-          issuer: endpoints.issuer,
-          clientId: config.clientMetadata().client_id,
-          algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
-          leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
-          maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
-          nonce: tx?.nonce,
-          now: call.now(),
-        })
+        if (!endpoints.jwks)
+          throw new ImproperlyConfigured('The provider returned an id_token but has no jwks_uri')
+        idTokenClaims = await verifyIdToken(
+          tokens.id_token,
+          keySetFor(endpoints.jwks, { fetch: spec.fetch, now: call.now }),
+          {
+            backend: backend.name,
+            issuer: endpoints.issuer,
+            clientId: config.clientMetadata().client_id,
+            algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
+            leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
+            maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
+            nonce: tx?.nonce,
+            now: call.now(),
+          },
+        )
       }
-      const accessToken = String(tokens.access_token ?? '')
+      const accessToken = typeof tokens.access_token === 'string' ? tokens.access_token : ''
       const fetchImpl = fetchFor(backend)
       const user = await spec.userData({
         backend,
@@ -328,7 +380,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
         tokens,
         provider: { config, endpoints },
         idTokenClaims,
-        fetchJson: (url, init) => fetchJson(fetchImpl, url, init, backend.setting<number>('REQUESTS_TIMEOUT', 5)),
+        fetchJson: (url, init) =>
+          fetchJson(fetchImpl, url, init, backend.setting<number>('REQUESTS_TIMEOUT', 5)),
       })
       const response: ProviderResponse = { ...tokens, ...user, access_token: accessToken }
       if (idTokenClaims) response.id_token_claims = idTokenClaims

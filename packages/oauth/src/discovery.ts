@@ -28,7 +28,10 @@ const entries = new Map<string, Entry>()
  * The issuer's metadata from `/.well-known/openid-configuration`, validated by openid-client
  * (the document's `issuer` must equal the URL it was discovered from).
  */
-export async function discoverIssuer(issuer: URL, options: DiscoveryOptions): Promise<client.ServerMetadata> {
+export async function discoverIssuer(
+  issuer: URL,
+  options: DiscoveryOptions,
+): Promise<client.ServerMetadata> {
   const now = (options.now ?? Date.now)()
   const key = issuer.href
   let entry = entries.get(key)
@@ -44,7 +47,9 @@ export async function discoverIssuer(issuer: URL, options: DiscoveryOptions): Pr
     .discovery(issuer, 'discovery', undefined, undefined, {
       timeout: options.timeoutSeconds,
       ...(options.fetch ? { [client.customFetch]: options.fetch } : {}),
-      ...(isLoopback(issuer) && issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}),
+      ...(isLoopback(issuer) && issuer.protocol === 'http:'
+        ? { execute: [client.allowInsecureRequests] }
+        : {}),
     })
     .then((config) => {
       current.metadata = { ...config.serverMetadata() }
@@ -54,7 +59,8 @@ export async function discoverIssuer(issuer: URL, options: DiscoveryOptions): Pr
     })
     .catch((err: unknown) => {
       current.failures += 1
-      current.retryAt = (options.now ?? Date.now)() + Math.min(1000 * 2 ** (current.failures - 1), MAX_BACKOFF_MS)
+      current.retryAt =
+        (options.now ?? Date.now)() + Math.min(1000 * 2 ** (current.failures - 1), MAX_BACKOFF_MS)
       if (current.metadata) return current.metadata
       throw err
     })

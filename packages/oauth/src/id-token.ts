@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors, jwtVerify, type JWTPayload } from 'jose'
-import { AuthTokenError, JwksCache, KeySetUnavailable } from '@social-auth/core'
+import { AuthTokenError, KeySetUnavailable, type JwksCache } from '@social-auth/core'
 
 /** What an id_token is checked against (security.md §0.4). */
 export interface IdTokenExpectations {
@@ -47,7 +47,8 @@ export async function verifyIdToken(
     try {
       payload = await attempt()
     } catch (err) {
-      if (!(err instanceof errors.JWKSNoMatchingKey) || !(await keys.refreshForUnknownKid())) throw err
+      if (!(err instanceof errors.JWKSNoMatchingKey) || !(await keys.refreshForUnknownKid()))
+        throw err
       payload = await attempt()
     }
   } catch (err) {

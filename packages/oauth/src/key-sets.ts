@@ -9,7 +9,7 @@ const caches = new WeakMap<typeof fetch, Map<string, JwksCache>>()
 export function keySetFor(url: string, options: Omit<JwksCacheOptions, 'url'> = {}): JwksCache {
   const fetchImpl = options.fetch ?? globalThis.fetch
   let byUrl = caches.get(fetchImpl)
-  if (!byUrl) caches.set(fetchImpl, (byUrl = new Map()))
+  if (!byUrl) caches.set(fetchImpl, (byUrl = new Map<string, JwksCache>()))
   let cache = byUrl.get(url)
   if (!cache) byUrl.set(url, (cache = new JwksCache({ ...options, url, fetch: fetchImpl })))
   return cache

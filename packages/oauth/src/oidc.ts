@@ -12,7 +12,9 @@ import { DEFAULT_USER_AGENT, providerFetch } from './provider-fetch.js'
 import { providerUrl } from './url-policy.js'
 
 /** Options of {@link oidc}. */
-export interface OidcOptions extends Partial<Omit<OAuth2Spec, 'endpoints' | 'userData' | 'getUserDetails'>> {
+export interface OidcOptions extends Partial<
+  Omit<OAuth2Spec, 'endpoints' | 'userData' | 'getUserDetails'>
+> {
   /** The backend name (default `oidc`); settings are read as `SOCIAL_AUTH_<NAME>_…`. */
   readonly name?: string
   /** The issuer, when not given by the `OIDC_ENDPOINT` setting. */
@@ -20,7 +22,8 @@ export interface OidcOptions extends Partial<Omit<OAuth2Spec, 'endpoints' | 'use
   readonly getUserDetails?: OAuth2Spec['getUserDetails']
 }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined
 
 /** Claims come from userinfo first, then the id_token (PSA `get_user_details`). */
 function claim(response: ProviderResponse, key: string): string | undefined {
@@ -44,7 +47,11 @@ export function oidcUserDetails(response: ProviderResponse, backend: BoundBacken
 
 function issuerOf(backend: BoundBackend, fallback: string | undefined): URL {
   const value = backend.setting<string | undefined>('OIDC_ENDPOINT') ?? fallback
-  if (!value) throw new InvalidSetting(`SOCIAL_AUTH_${backend.name.toUpperCase().replace(/-/g, '_')}_OIDC_ENDPOINT`, 'set to the issuer URL')
+  if (!value)
+    throw new InvalidSetting(
+      `SOCIAL_AUTH_${backend.name.toUpperCase().replace(/-/g, '_')}_OIDC_ENDPOINT`,
+      'set to the issuer URL',
+    )
   return providerUrl('OIDC_ENDPOINT', value)
 }
 
@@ -68,37 +75,56 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
     openid: true,
     defaultScope: ['openid', 'profile', 'email'],
     extraData: ['id_token', ['sub', 'id']],
-    isEmailVerified: (response) => response.email_verified === true || (response.id_token_claims as Record<string, unknown> | undefined)?.email_verified === true,
+    isEmailVerified: (response) =>
+      response.email_verified === true ||
+      (response.id_token_claims as Record<string, unknown> | undefined)?.email_verified === true,
     ...rest,
     async endpoints(backend) {
       const issuerUrl = issuerOf(backend, issuer)
-      const fetchImpl = providerFetch({ fetch: rest.fetch, userAgent: backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT })
+      const fetchImpl = providerFetch({
+        fetch: rest.fetch,
+        userAgent: backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT,
+      })
       const metadata = await discoverIssuer(issuerUrl, {
         fetch: fetchImpl,
         timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
       })
       return {
         issuer: metadata.issuer,
-        authorization: backend.setting<string | undefined>('AUTHORIZATION_URL') ?? String(metadata.authorization_endpoint),
-        token: backend.setting<string | undefined>('ACCESS_TOKEN_URL') ?? String(metadata.token_endpoint),
+        authorization:
+          backend.setting<string | undefined>('AUTHORIZATION_URL') ??
+          String(metadata.authorization_endpoint),
+        token:
+          backend.setting<string | undefined>('ACCESS_TOKEN_URL') ??
+          String(metadata.token_endpoint),
         userinfo: metadata.userinfo_endpoint,
-        revocation: backend.setting<string | undefined>('REVOKE_TOKEN_URL') ?? metadata.revocation_endpoint,
+        revocation:
+          backend.setting<string | undefined>('REVOKE_TOKEN_URL') ?? metadata.revocation_endpoint,
         jwks: metadata.jwks_uri,
         issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
       }
     },
     async userData({ provider, accessToken, idTokenClaims }) {
       if (!provider.endpoints.userinfo) return {}
-      return { ...(await client.fetchUserInfo(provider.config, accessToken, String(idTokenClaims?.sub ?? ''))) }
+      const subject = typeof idTokenClaims?.sub === 'string' ? idTokenClaims.sub : ''
+      return { ...(await client.fetchUserInfo(provider.config, accessToken, subject)) }
     },
     getUserId: (details, response, idKey) =>
-      idKey === 'sub' ? (response.id_token_claims as Record<string, unknown> | undefined)?.sub : (details[idKey] ?? response[idKey]),
+      idKey === 'sub'
+        ? (response.id_token_claims as Record<string, unknown> | undefined)?.sub
+        : (details[idKey] ?? response[idKey]),
     getUserDetails: getUserDetails ?? oidcUserDetails,
     setup(backend) {
       issuerOf(backend, issuer)
       const algorithms = backend.setting<string[]>('JWT_ALGORITHMS', ['RS256'])
-      if (algorithms.length === 0 || algorithms.some((alg) => alg === 'none' || alg.startsWith('HS'))) {
-        throw new InvalidSetting('JWT_ALGORITHMS', 'a non-empty list of asymmetric algorithms (never none or HS*)')
+      if (
+        algorithms.length === 0 ||
+        algorithms.some((alg) => alg === 'none' || alg.startsWith('HS'))
+      ) {
+        throw new InvalidSetting(
+          'JWT_ALGORITHMS',
+          'a non-empty list of asymmetric algorithms (never none or HS*)',
+        )
       }
       rest.setup?.(backend)
     },

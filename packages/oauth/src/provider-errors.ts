@@ -23,7 +23,10 @@ export class ProviderHttpError extends Error {
 }
 
 /** PSA's `process_error`: an `error` on the callback becomes AuthCanceled or AuthFailed. */
-export function callbackError(backend: string, data: Record<string, string>): SocialAuthError | undefined {
+export function callbackError(
+  backend: string,
+  data: Record<string, string>,
+): SocialAuthError | undefined {
   const error = data.error
   if (!error) return undefined
   const errorDescription = data.error_description
@@ -32,9 +35,16 @@ export function callbackError(backend: string, data: Record<string, string>): So
   return new AuthFailed(errorDescription || error, info)
 }
 
-function fromStatus(backend: string, status: number, cause: unknown, error?: string, errorDescription?: string): SocialAuthError {
+function fromStatus(
+  backend: string,
+  status: number,
+  cause: unknown,
+  error?: string,
+  errorDescription?: string,
+): SocialAuthError {
   const info = { backend, cause, error, errorDescription }
-  if (status === 401 || error === 'invalid_client') return new AuthTokenError('Invalid key/secret, perhaps expired', info)
+  if (status === 401 || error === 'invalid_client')
+    return new AuthTokenError('Invalid key/secret, perhaps expired', info)
   if (status === 403) return new AuthForbidden(info)
   if (status >= 500) return new AuthUnreachableProvider(info)
   if (status === 400) return new AuthCanceled(errorDescription ?? error ?? '', info)
@@ -49,20 +59,28 @@ function fromStatus(backend: string, status: number, cause: unknown, error?: str
 export function mapProviderError(backend: string, err: unknown): SocialAuthError {
   if (err instanceof SocialAuthError) return err
   if (err instanceof ProviderHttpError) return fromStatus(backend, err.status, err)
-  if (err instanceof SyntaxError) return new AuthInvalidResponse('the answer is not JSON', { backend, cause: err })
-  if (err instanceof client.ResponseBodyError) return fromStatus(backend, err.status, err, err.error, err.error_description)
+  if (err instanceof SyntaxError)
+    return new AuthInvalidResponse('the answer is not JSON', { backend, cause: err })
+  if (err instanceof client.ResponseBodyError)
+    return fromStatus(backend, err.status, err, err.error, err.error_description)
   if (err instanceof client.AuthorizationResponseError) {
-    return callbackError(backend, { error: err.error, error_description: err.error_description ?? '' })!
+    return callbackError(backend, {
+      error: err.error,
+      error_description: err.error_description ?? '',
+    })!
   }
-  if (err instanceof client.WWWAuthenticateChallengeError) return fromStatus(backend, err.status, err)
+  if (err instanceof client.WWWAuthenticateChallengeError)
+    return fromStatus(backend, err.status, err)
   const name = (err as { name?: string } | null)?.name
-  if (name === 'TimeoutError' || name === 'AbortError') return new AuthUnreachableProvider({ backend, cause: err })
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new AuthUnreachableProvider({ backend, cause: err })
   if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
     return new AuthConnectionError('the provider could not be reached', { backend, cause: err })
   }
   const code = (err as { code?: string } | null)?.code
   const cause = (err as { cause?: unknown } | null)?.cause
-  if (cause instanceof Response && code !== 'OAUTH_JWT_CLAIM_COMPARISON_FAILED') return fromStatus(backend, cause.status, err)
+  if (cause instanceof Response && code !== 'OAUTH_JWT_CLAIM_COMPARISON_FAILED')
+    return fromStatus(backend, cause.status, err)
   if ((err as { cause?: { name?: string } } | null)?.cause?.name === 'TimeoutError') {
     return new AuthUnreachableProvider({ backend, cause: err })
   }
@@ -78,10 +96,16 @@ export function mapProviderError(backend: string, err: unknown): SocialAuthError
     case 'OAUTH_RESPONSE_IS_NOT_JSON':
     case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
     case 'OAUTH_PARSE_ERROR':
-      return new AuthInvalidResponse('the answer is not a valid OAuth response', { backend, cause: err })
+      return new AuthInvalidResponse('the answer is not a valid OAuth response', {
+        backend,
+        cause: err,
+      })
     case 'ERR_KEY_SET_UNAVAILABLE':
       return new KeySetUnavailable(undefined, { backend, cause: err })
     default:
-      return new AuthInvalidResponse('the provider’s answer could not be processed', { backend, cause: err })
+      return new AuthInvalidResponse('the provider’s answer could not be processed', {
+        backend,
+        cause: err,
+      })
   }
 }

@@ -17,7 +17,7 @@ export function providerFetch(options: ProviderFetchOptions): CustomFetch {
   return (url, init) => {
     const headers = new Headers(init.headers)
     if (!headers.has('user-agent')) headers.set('user-agent', options.userAgent)
-    return base(url, { ...init, headers, redirect: 'manual' } as RequestInit)
+    return base(url, { ...init, headers, redirect: 'manual' })
   }
 }
 

@@ -32,16 +32,21 @@ async function checkRefreshedIdToken(
   now: number,
 ): Promise<void> {
   const { config, endpoints } = await definition.provider(backend)
-  if (!endpoints.jwks) throw new AuthTokenError('Incorrect refreshed id_token: no jwks_uri', { backend: backend.name })
-  const claims = await verifyIdToken(idToken, keySetFor(endpoints.jwks, { fetch: definition.spec.fetch }), {
-    backend: backend.name,
-    issuer: endpoints.issuer,
-    clientId: config.clientMetadata().client_id,
-    algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
-    leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
-    maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
-    now,
-  })
+  if (!endpoints.jwks)
+    throw new AuthTokenError('Incorrect refreshed id_token: no jwks_uri', { backend: backend.name })
+  const claims = await verifyIdToken(
+    idToken,
+    keySetFor(endpoints.jwks, { fetch: definition.spec.fetch }),
+    {
+      backend: backend.name,
+      issuer: endpoints.issuer,
+      clientId: config.clientMetadata().client_id,
+      algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
+      leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
+      maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
+      now,
+    },
+  )
   if (typeof stored.id_token !== 'string') return
   const original = decodeJwt(stored.id_token)
   for (const name of ['iss', 'sub'] as const) {
@@ -63,7 +68,11 @@ async function checkRefreshedIdToken(
  * const fresh = await refreshAccessToken(social, account)
  * ```
  */
-export function refreshAccessToken(social: SocialAuth, account: UserSocialAuth, now: () => number = Date.now): Promise<UserSocialAuth> {
+export function refreshAccessToken(
+  social: SocialAuth,
+  account: UserSocialAuth,
+  now: () => number = Date.now,
+): Promise<UserSocialAuth> {
   const key = `${account.provider}\u0000${account.uid}`
   const pending = inFlight.get(key)
   if (pending) return pending
@@ -71,7 +80,9 @@ export function refreshAccessToken(social: SocialAuth, account: UserSocialAuth, 
     const backend = social.getBackend(account.provider)
     const definition = backend.definition
     if (!isOAuth2Backend(definition)) {
-      throw new ImproperlyConfigured(`Backend "${account.provider}" cannot refresh tokens`, { backend: account.provider })
+      throw new ImproperlyConfigured(`Backend "${account.provider}" cannot refresh tokens`, {
+        backend: account.provider,
+      })
     }
     const refreshToken = account.extra_data.refresh_token
     if (typeof refreshToken !== 'string' || refreshToken === '') {
@@ -88,7 +99,14 @@ export function refreshAccessToken(social: SocialAuth, account: UserSocialAuth, 
       throw mapProviderError(backend.name, err)
     }
     const data: JsonObject = {
-      ...tokenExtraData({ user: null, uid: account.uid, response: tokens, details: {}, context: {}, now: now() }),
+      ...tokenExtraData({
+        user: null,
+        uid: account.uid,
+        response: tokens,
+        details: {},
+        context: {},
+        now: now(),
+      }),
       auth_time: Math.floor(now() / 1000),
       ...(typeof tokens.id_token === 'string' ? { id_token: tokens.id_token } : {}),
     }

@@ -3,7 +3,12 @@ import { defineSettings } from '@social-auth/core'
 // PSA's OAuth2 / OIDC settings (psa.md §2.7), so that `createSocialAuth` checks their types
 // and the docs list them. Each is read per backend: SOCIAL_AUTH_<BACKEND>_<NAME> first.
 defineSettings({
-  SCOPE: { type: 'string[]', default: [], scope: 'backend', doc: 'Scopes added to the backend’s default scope.' },
+  SCOPE: {
+    type: 'string[]',
+    default: [],
+    scope: 'backend',
+    doc: 'Scopes added to the backend’s default scope.',
+  },
   IGNORE_DEFAULT_SCOPE: {
     type: 'boolean',
     default: false,
@@ -22,9 +27,17 @@ defineSettings({
     scope: 'backend',
     doc: 'AUTH_EXTRA_ARGUMENTS keys the login request may override.',
   },
-  AUTHORIZATION_URL: { type: 'string', scope: 'backend', doc: 'Override the authorization endpoint.' },
+  AUTHORIZATION_URL: {
+    type: 'string',
+    scope: 'backend',
+    doc: 'Override the authorization endpoint.',
+  },
   ACCESS_TOKEN_URL: { type: 'string', scope: 'backend', doc: 'Override the token endpoint.' },
-  REVOKE_TOKEN_URL: { type: 'string', scope: 'backend', doc: 'Override the revocation endpoint (RFC 7009).' },
+  REVOKE_TOKEN_URL: {
+    type: 'string',
+    scope: 'backend',
+    doc: 'Override the revocation endpoint (RFC 7009).',
+  },
   USE_PKCE: { type: 'boolean', scope: 'backend', doc: 'PKCE S256 (default on for every backend).' },
   REQUESTS_TIMEOUT: {
     type: 'number',
@@ -44,7 +57,11 @@ defineSettings({
     scope: 'backend',
     doc: 'Seconds a started login (state) stays valid.',
   },
-  OIDC_ENDPOINT: { type: 'string', scope: 'backend', doc: 'The OpenID Provider’s issuer URL (discovery).' },
+  OIDC_ENDPOINT: {
+    type: 'string',
+    scope: 'backend',
+    doc: 'The OpenID Provider’s issuer URL (discovery).',
+  },
   ID_TOKEN_MAX_AGE: {
     type: 'number',
     default: 600,
@@ -57,8 +74,17 @@ defineSettings({
     scope: 'backend',
     doc: 'Signature algorithms accepted for id_tokens (`none` never is).',
   },
-  JWT_LEEWAY: { type: 'number', default: 1, scope: 'backend', doc: 'Seconds of clock skew allowed (≤ 60).' },
-  MAX_AGE: { type: 'number', scope: 'backend', doc: 'OIDC `max_age`; `auth_time` is then required and checked.' },
+  JWT_LEEWAY: {
+    type: 'number',
+    default: 1,
+    scope: 'backend',
+    doc: 'Seconds of clock skew allowed (≤ 60).',
+  },
+  MAX_AGE: {
+    type: 'number',
+    scope: 'backend',
+    doc: 'OIDC `max_age`; `auth_time` is then required and checked.',
+  },
   PROMPT: { type: 'string', scope: 'backend', doc: 'OIDC `prompt`.' },
   DISPLAY: { type: 'string', scope: 'backend', doc: 'OIDC `display`.' },
   UI_LOCALES: { type: 'string', scope: 'backend', doc: 'OIDC `ui_locales`.' },
@@ -69,8 +95,28 @@ defineSettings({
     scope: 'backend',
     doc: 'Claim holding the username.',
   },
-  EMAIL_KEY: { type: 'string', default: 'email', scope: 'backend', doc: 'Claim holding the email.' },
-  FIRST_NAME_KEY: { type: 'string', default: 'given_name', scope: 'backend', doc: 'Claim holding the first name.' },
-  LAST_NAME_KEY: { type: 'string', default: 'family_name', scope: 'backend', doc: 'Claim holding the last name.' },
-  FULLNAME_KEY: { type: 'string', default: 'name', scope: 'backend', doc: 'Claim holding the full name.' },
+  EMAIL_KEY: {
+    type: 'string',
+    default: 'email',
+    scope: 'backend',
+    doc: 'Claim holding the email.',
+  },
+  FIRST_NAME_KEY: {
+    type: 'string',
+    default: 'given_name',
+    scope: 'backend',
+    doc: 'Claim holding the first name.',
+  },
+  LAST_NAME_KEY: {
+    type: 'string',
+    default: 'family_name',
+    scope: 'backend',
+    doc: 'Claim holding the last name.',
+  },
+  FULLNAME_KEY: {
+    type: 'string',
+    default: 'name',
+    scope: 'backend',
+    doc: 'Claim holding the full name.',
+  },
 })

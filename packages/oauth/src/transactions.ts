@@ -58,7 +58,12 @@ export type TransactionLookup =
  * Takes (and so consumes) the login started with `state`. A state that is unknown, expired or
  * already used finds nothing; the caller refuses the callback before any network call.
  */
-export function takeTransaction(session: Session, state: string, now: number, ttlMs: number): TransactionLookup {
+export function takeTransaction(
+  session: Session,
+  state: string,
+  now: number,
+  ttlMs: number,
+): TransactionLookup {
   const all = pending(session, now, ttlMs)
   if (Object.keys(all).length === 0) {
     session.pop(SESSION_KEY)

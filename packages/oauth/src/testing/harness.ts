@@ -53,7 +53,12 @@ export interface FixtureResult {
   readonly requests: readonly RecordedRequest[]
 }
 
-async function oidcRoutes(issuer: string, claims: JsonObject, clientId: string, nonce: () => string | undefined) {
+async function oidcRoutes(
+  issuer: string,
+  claims: JsonObject,
+  clientId: string,
+  nonce: () => string | undefined,
+) {
   const { privateKey, publicKey } = await generateKeyPair('RS256')
   const jwk = { ...(await exportJWK(publicKey)), kid: 'fixture-key', alg: 'RS256', use: 'sig' }
   const sign = async () =>
@@ -75,7 +80,7 @@ async function oidcRoutes(issuer: string, claims: JsonObject, clientId: string, 
  */
 export async function runBackendFixture(fixture: BackendFixture): Promise<FixtureResult> {
   const clientId = 'fixture-client-id'
-  let nonce: string | undefined
+  let nonce: string | undefined = undefined
   const routes: Record<string, FakeAnswer> = { ...(fixture.routes ?? {}) }
   let tokenAnswer: () => Promise<JsonObject> = async () => fixture.tokenResponse
   if (fixture.idToken) {
@@ -95,7 +100,9 @@ export async function runBackendFixture(fixture: BackendFixture): Promise<Fixtur
     tokenAnswer = async () => ({ ...fixture.tokenResponse, id_token: await op.sign() })
   }
   // The token endpoint is whatever the backend posts to: every POST without a route gets it.
-  const fetchImpl = fakeFetch(routes, (request) => (request.method === 'POST' ? tokenAnswer() : undefined))
+  const fetchImpl = fakeFetch(routes, (request) =>
+    request.method === 'POST' ? tokenAnswer() : undefined,
+  )
   const backend = fixture.backend(fetchImpl)
   const prefix = backend.name.toUpperCase().replace(/-/g, '_')
   const social = await createSocialAuth({
@@ -109,14 +116,23 @@ export async function runBackendFixture(fixture: BackendFixture): Promise<Fixtur
     storage: memoryStorage(),
   })
   const strategy = createTestStrategy()
-  const started = await social.begin(strategy.request({ method: 'POST', body: fixture.loginRequest ?? {} }), backend.name)
+  const started = await social.begin(
+    strategy.request({ method: 'POST', body: fixture.loginRequest ?? {} }),
+    backend.name,
+  )
   if (started.type !== 'redirect') throw new Error('begin must redirect to the provider')
   const authorizationUrl = new URL(started.url)
   nonce = authorizationUrl.searchParams.get('nonce') ?? undefined
   for (const part of fixture.expected.authorizationUrlContains ?? []) {
-    assert.ok(authorizationUrl.href.includes(part), `authorization URL lacks ${part}: ${authorizationUrl.href}`)
+    assert.ok(
+      authorizationUrl.href.includes(part),
+      `authorization URL lacks ${part}: ${authorizationUrl.href}`,
+    )
   }
-  const query: Record<string, string> = { code: 'fixture-code', state: authorizationUrl.searchParams.get('state') ?? '' }
+  const query: Record<string, string> = {
+    code: 'fixture-code',
+    state: authorizationUrl.searchParams.get('state') ?? '',
+  }
   let loggedIn: User | undefined
   const done = await social.complete(strategy.request({ method: 'GET', query }), backend.name, {
     login: ({ user }) => {
@@ -134,27 +150,48 @@ export async function runBackendFixture(fixture: BackendFixture): Promise<Fixtur
   const response = { ...fixture.tokenResponse }
   const details = bound.getUserDetails({ ...response, ...(await userDataFor(fixture)) })
   if (expected.details) {
-    for (const [key, value] of Object.entries(expected.details)) assert.deepEqual(details[key], value, `details.${key}`)
+    for (const [key, value] of Object.entries(expected.details))
+      assert.deepEqual(details[key], value, `details.${key}`)
   }
-  if (expected.extraDataKeys) assert.deepEqual(Object.keys(account.extra_data).sort(), [...expected.extraDataKeys].sort())
+  if (expected.extraDataKeys)
+    assert.deepEqual(Object.keys(account.extra_data).sort(), [...expected.extraDataKeys].sort())
   if (expected.extraData) {
-    for (const [key, value] of Object.entries(expected.extraData)) assert.deepEqual(account.extra_data[key], value, `extra_data.${key}`)
+    for (const [key, value] of Object.entries(expected.extraData))
+      assert.deepEqual(account.extra_data[key], value, `extra_data.${key}`)
   }
   if (expected.emailVerified !== undefined) {
-    assert.equal(bound.isEmailVerified({ ...response, ...(await userDataFor(fixture)) }, details), expected.emailVerified)
+    assert.equal(
+      bound.isEmailVerified({ ...response, ...(await userDataFor(fixture)) }, details),
+      expected.emailVerified,
+    )
   }
-  return { authorizationUrl, user: loggedIn, social: account, details, requests: fetchImpl.requests }
+  return {
+    authorizationUrl,
+    user: loggedIn,
+    social: account,
+    details,
+    requests: fetchImpl.requests,
+  }
 }
 
 /** The user-data answers of a fixture merged, for checking details without a login. */
 async function userDataFor(fixture: BackendFixture): Promise<Record<string, unknown>> {
   const merged: Record<string, unknown> = {}
   for (const [route, answer] of Object.entries(fixture.routes ?? {})) {
-    if (!route.startsWith('GET ') || route.includes('.well-known') || route.endsWith('/jwks')) continue
-    if (typeof answer === 'object' && answer !== null && !(answer instanceof Response) && !Array.isArray(answer)) {
+    if (!route.startsWith('GET ') || route.includes('.well-known') || route.endsWith('/jwks'))
+      continue
+    if (
+      typeof answer === 'object' &&
+      answer !== null &&
+      !(answer instanceof Response) &&
+      !Array.isArray(answer)
+    ) {
       Object.assign(merged, answer)
     }
   }
-  if (fixture.idToken) Object.assign(merged, { id_token_claims: { iss: fixture.idToken.issuer, ...fixture.idToken.claims } })
+  if (fixture.idToken)
+    Object.assign(merged, {
+      id_token_claims: { iss: fixture.idToken.issuer, ...fixture.idToken.claims },
+    })
   return merged
 }

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createSocialAuth, memoryStorage, type LoginInfo, type Settings } from '@social-auth/core'
+import { createTestStrategy } from '@social-auth/core/testing'
+import { clearDiscoveryCache, oidc, refreshAccessToken } from '../src/index.js'
+import {
+  authorizeAtProvider,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  signingKey,
+  startProvider,
+  type TestProvider,
+} from './support/oidc-provider.js'
+
+const APP = 'http://myapp.com'
+
+async function engine(provider: TestProvider, extra: Settings = {}, backends = [oidc()]) {
+  const storage = memoryStorage()
+  const social = await createSocialAuth({
+    settings: {
+      AUTHENTICATION_BACKENDS: backends,
+      SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: provider.issuer,
+      SOCIAL_AUTH_OIDC_KEY: CLIENT_ID,
+      SOCIAL_AUTH_OIDC_SECRET: CLIENT_SECRET,
+      LOGIN_REDIRECT_URL: '/profile',
+      LOGIN_URL: '/',
+      ...extra,
+    },
+    storage,
+  })
+  return { social, storage }
+}
+
+/** begin → the provider's login and consent → complete, as a browser would. */
+async function login(
+  social: Awaited<ReturnType<typeof engine>>['social'],
+  name: string,
+  account: string,
+) {
+  const strategy = createTestStrategy()
+  const logins: LoginInfo[] = []
+  const started = await social.begin(strategy.request({ method: 'POST', body: {} }), name)
+  if (started.type !== 'redirect') throw new Error('begin did not redirect')
+  const callback = await authorizeAtProvider(started.url, `${APP}/complete/${name}/`, account)
+  const done = await social.complete(
+    strategy.request({ method: 'GET', query: Object.fromEntries(callback.searchParams) }),
+    name,
+    { login: (info) => void logins.push(info) },
+  )
+  return { started: new URL(started.url), callback, done, logins, strategy }
+}
+
+describe('the oidc backend against oidc-provider', () => {
+  let provider: TestProvider
+  beforeAll(async () => {
+    clearDiscoveryCache()
+    provider = await startProvider({
+      redirectUris: [`${APP}/complete/oidc/`, `${APP}/complete/second/`],
+      keys: [await signingKey('key-1')],
+    })
+  })
+  afterAll(() => provider.close())
+
+  it('completes a login with PKCE S256, a nonce and a signed id_token', async () => {
+    const { social } = await engine(provider)
+    const { started, done, logins } = await login(social, 'oidc', 'alice')
+    expect(started.searchParams.get('code_challenge_method')).toBe('S256')
+    expect(started.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/)
+    expect(started.searchParams.get('nonce')).toMatch(/^[\w-]{43}$/)
+    expect(started.searchParams.get('scope')).toBe('openid profile email')
+    expect(done).toMatchObject({ type: 'redirect', url: '/profile' })
+    expect(logins).toHaveLength(1)
+    const { user, social: account } = logins[0]!
+    expect(account?.uid).toBe('alice')
+    expect(user.username).toBe('alice')
+    expect(user.email).toBe('alice@example.com')
+    expect(user.first_name).toBe('alice')
+    expect(Object.keys(account!.extra_data).sort()).toEqual(
+      [
+        'access_token',
+        'auth_time',
+        'expires_at',
+        'id',
+        'id_token',
+        'refresh_token',
+        'token_type',
+      ].sort(),
+    )
+  })
+
+  it('refreshes the access token and keeps one refresh for concurrent callers', async () => {
+    const { social } = await engine(provider)
+    const { logins } = await login(social, 'oidc', 'refresher')
+    const account = logins[0]!.social!
+    const original = account.extra_data.access_token
+    const [first, second] = await Promise.all([
+      refreshAccessToken(social, account),
+      refreshAccessToken(social, account),
+    ])
+    expect(first).toBe(second)
+    expect(first.extra_data.access_token).not.toBe(original)
+    expect(typeof first.extra_data.refresh_token).toBe('string')
+  })
+
+  it('runs two instances of the oidc backend side by side under different names', async () => {
+    const { social } = await engine(
+      provider,
+      {
+        SOCIAL_AUTH_SECOND_OIDC_ENDPOINT: provider.issuer,
+        SOCIAL_AUTH_SECOND_KEY: CLIENT_ID,
+        SOCIAL_AUTH_SECOND_SECRET: CLIENT_SECRET,
+      },
+      [oidc(), oidc({ name: 'second' })],
+    )
+    const one = await login(social, 'oidc', 'carol')
+    const two = await login(social, 'second', 'carol')
+    expect(one.logins[0]!.social!.provider).toBe('oidc')
+    expect(two.logins[0]!.social!.provider).toBe('second')
+    expect(two.logins[0]!.user.id).not.toBe(one.logins[0]!.user.id)
+  })
+
+  it('refuses a callback whose RFC 9207 iss names another issuer, before the token request', async () => {
+    const { social, storage } = await engine(provider)
+    const strategy = createTestStrategy()
+    const started = await social.begin(strategy.request({ method: 'POST' }), 'oidc')
+    if (started.type !== 'redirect') throw new Error('no redirect')
+    const callback = await authorizeAtProvider(started.url, `${APP}/complete/oidc/`, 'mallory')
+    const query = { ...Object.fromEntries(callback.searchParams), iss: 'https://attacker.example' }
+    const logins: LoginInfo[] = []
+    const done = await social.complete(strategy.request({ query }), 'oidc', {
+      login: (i) => void logins.push(i),
+    })
+    expect(done).toMatchObject({
+      type: 'redirect',
+      url: '/?error=ERR_AUTH_ISSUER_MISMATCH&backend=oidc',
+    })
+    expect(logins).toHaveLength(0)
+    expect(await storage.user.userExists({ username: 'mallory' })).toBe(false)
+  })
+
+  it('refuses a state that was already used', async () => {
+    const { social } = await engine(provider)
+    const { callback, strategy, logins } = await login(social, 'oidc', 'dave')
+    expect(logins).toHaveLength(1)
+    const again = await social.complete(
+      strategy.request({ query: Object.fromEntries(callback.searchParams) }),
+      'oidc',
+      {
+        login: () => {
+          throw new Error('must not log in twice')
+        },
+      },
+    )
+    expect(again.type === 'redirect' && again.url).toMatch(
+      /error=ERR_AUTH_STATE_(MISSING|FORBIDDEN)/,
+    )
+  })
+})
+
+describe('key rotation at the provider', () => {
+  it('picks up a rotated signing key with one JWKS refetch', async () => {
+    clearDiscoveryCache()
+    const first = await startProvider({
+      redirectUris: [`${APP}/complete/oidc/`],
+      keys: [await signingKey('before')],
+    })
+    const port = first.port
+    const { social } = await engine(first)
+    expect((await login(social, 'oidc', 'erin')).logins).toHaveLength(1)
+    const fetchesBefore = first.jwksRequests()
+    expect(fetchesBefore).toBe(1)
+    await first.close()
+    const rotated = await startProvider({
+      port,
+      redirectUris: [`${APP}/complete/oidc/`],
+      keys: [await signingKey('after')],
+    })
+    try {
+      const second = await login(social, 'oidc', 'erin')
+      expect(second.done).toMatchObject({ type: 'redirect', url: '/profile' })
+      expect(second.logins).toHaveLength(1)
+      expect(rotated.jwksRequests()).toBe(1)
+    } finally {
+      await rotated.close()
+    }
+  })
+})
