@@ -18,8 +18,7 @@ import {
   type RevokeCall,
   type UserDetails,
 } from '@social-auth/core'
-import { verifyIdToken } from './id-token.js'
-import { keySetFor } from './key-sets.js'
+import { verifyProviderIdToken } from './provider-id-token.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
 import { DEFAULT_USER_AGENT, providerFetch } from './provider-fetch.js'
 import { tokenExtraData } from './token-extra-data.js'
@@ -353,25 +352,17 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       }
       const grant = await client.authorizationCodeGrant(config, currentUrl, checks)
       const tokens = tokenFields(grant)
-      let idTokenClaims: Record<string, unknown> | undefined
-      if (typeof tokens.id_token === 'string') {
-        if (!endpoints.jwks)
-          throw new ImproperlyConfigured('The provider returned an id_token but has no jwks_uri')
-        idTokenClaims = await verifyIdToken(
-          tokens.id_token,
-          keySetFor(endpoints.jwks, { fetch: spec.fetch, now: call.now }),
-          {
-            backend: backend.name,
-            issuer: endpoints.issuer,
-            clientId: config.clientMetadata().client_id,
-            algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
-            leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
-            maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
-            nonce: tx?.nonce,
-            now: call.now(),
-          },
-        )
-      }
+      const idTokenClaims =
+        typeof tokens.id_token === 'string'
+          ? await verifyProviderIdToken({
+              idToken: tokens.id_token,
+              backend,
+              provider: { config, endpoints },
+              fetch: spec.fetch,
+              nonce: tx?.nonce,
+              now: call.now,
+            })
+          : undefined
       const accessToken = typeof tokens.access_token === 'string' ? tokens.access_token : ''
       const fetchImpl = fetchFor(backend)
       const user = await spec.userData({

@@ -10,8 +10,7 @@ import {
   type UserSocialAuth,
 } from '@social-auth/core'
 import type { OAuth2Backend } from './define-oauth2.js'
-import { verifyIdToken } from './id-token.js'
-import { keySetFor } from './key-sets.js'
+import { verifyProviderIdToken } from './provider-id-token.js'
 import { mapProviderError } from './provider-errors.js'
 import { tokenExtraData } from './token-extra-data.js'
 
@@ -29,24 +28,15 @@ async function checkRefreshedIdToken(
   definition: OAuth2Backend,
   stored: JsonObject,
   idToken: string,
-  now: number,
+  now: () => number,
 ): Promise<void> {
-  const { config, endpoints } = await definition.provider(backend)
-  if (!endpoints.jwks)
-    throw new AuthTokenError('Incorrect refreshed id_token: no jwks_uri', { backend: backend.name })
-  const claims = await verifyIdToken(
+  const claims = await verifyProviderIdToken({
     idToken,
-    keySetFor(endpoints.jwks, { fetch: definition.spec.fetch }),
-    {
-      backend: backend.name,
-      issuer: endpoints.issuer,
-      clientId: config.clientMetadata().client_id,
-      algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
-      leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
-      maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
-      now,
-    },
-  )
+    backend,
+    provider: await definition.provider(backend),
+    fetch: definition.spec.fetch,
+    now,
+  })
   if (typeof stored.id_token !== 'string') return
   const original = decodeJwt(stored.id_token)
   for (const name of ['iss', 'sub'] as const) {
@@ -93,7 +83,7 @@ export function refreshAccessToken(
       const { config } = await definition.provider(backend)
       tokens = toJsonObject({ ...(await client.refreshTokenGrant(config, refreshToken)) })
       if (typeof tokens.id_token === 'string') {
-        await checkRefreshedIdToken(backend, definition, account.extra_data, tokens.id_token, now())
+        await checkRefreshedIdToken(backend, definition, account.extra_data, tokens.id_token, now)
       }
     } catch (err) {
       throw mapProviderError(backend.name, err)

@@ -1,0 +1,43 @@
+import type { JWTPayload } from 'jose'
+import { AuthTokenError, type BoundBackend } from '@social-auth/core'
+import type { ProviderConfiguration } from './define-oauth2.js'
+import { verifyIdToken } from './id-token.js'
+import { keySetFor } from './key-sets.js'
+
+/**
+ * Verifies an id_token from this provider with the backend's settings (`JWT_ALGORITHMS`,
+ * `JWT_LEEWAY`, `ID_TOKEN_MAX_AGE`) against the issuer's shared key set. Used at login and on
+ * refresh, so both apply the same rules.
+ */
+export function verifyProviderIdToken(input: {
+  readonly idToken: string
+  readonly backend: BoundBackend
+  readonly provider: ProviderConfiguration
+  readonly fetch: typeof fetch | undefined
+  readonly nonce?: string | undefined
+  readonly now: () => number
+}): Promise<JWTPayload> {
+  const { backend, provider } = input
+  const { endpoints, config } = provider
+  if (!endpoints.jwks) {
+    return Promise.reject(
+      new AuthTokenError('the provider has no jwks_uri to verify its id_token', {
+        backend: backend.name,
+      }),
+    )
+  }
+  return verifyIdToken(
+    input.idToken,
+    keySetFor(endpoints.jwks, { fetch: input.fetch, now: input.now }),
+    {
+      backend: backend.name,
+      issuer: endpoints.issuer,
+      clientId: config.clientMetadata().client_id,
+      algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
+      leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
+      maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
+      nonce: input.nonce,
+      now: input.now(),
+    },
+  )
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm run bench`: builds, then runs every bench/*.mjs in turn (or the ones named on the
+// command line). Each bench writes its figures to bench/results/<name>.md.
+import { execFileSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+
+const root = new URL('..', import.meta.url).pathname
+execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b'], { stdio: 'inherit', cwd: root })
+const wanted = process.argv.slice(2)
+const benches = readdirSync(`${root}bench`)
+  .filter((file) => file.endsWith('.mjs'))
+  .filter((file) => wanted.length === 0 || wanted.some((name) => file.includes(name)))
+  .sort()
+let failed = 0
+for (const file of benches) {
+  console.log(`\n› bench/${file}`)
+  try {
+    execFileSync(process.execPath, [`${root}bench/${file}`], { stdio: 'inherit', cwd: root })
+  } catch {
+    failed += 1
+    console.error(`  bench/${file} failed`)
+  }
+}
+process.exit(failed === 0 ? 0 : 1)
