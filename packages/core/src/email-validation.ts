@@ -31,7 +31,11 @@ export async function sendEmailValidation(
 }
 
 /** Checks and consumes a validation code (PSA `validate_email`). */
-export async function validateEmail(storage: Storage, email: string, code: string): Promise<boolean> {
+export async function validateEmail(
+  storage: Storage,
+  email: string,
+  code: string,
+): Promise<boolean> {
   const record = await storage.code.getCode(code)
   if (!record || record.code !== code || record.email !== email || record.verified) return false
   await storage.code.verify(record)

@@ -13,7 +13,7 @@ export interface Engine {
   readonly backends: ReadonlyMap<string, BoundBackend>
   readonly authPipelines: ReadonlyMap<string, readonly ResolvedStep<PipelineContext>[]>
   readonly disconnectPipelines: ReadonlyMap<string, readonly ResolvedStep<DisconnectContext>[]>
-  now(): number
+  readonly now: () => number
 }
 
 /** The configured backend of that name; `ERR_MISSING_BACKEND` (HTTP 404) otherwise. */

@@ -76,6 +76,24 @@ function coded<T extends ErrorClass>(cls: T, code: string, status: number): T {
 
 coded(SocialAuthError, 'ERR_SOCIAL_AUTH', 400)
 
+/**
+ * Gives an error class of another package its stable code and default status, and lists it in
+ * {@link errorCatalogue} (so `docs/errors.md` must document it: a test compares the two).
+ *
+ * @example
+ * ```ts
+ * export class JwtExpired extends SocialAuthError {}
+ * defineErrorCode(JwtExpired, 'ERR_JWT_EXPIRED', 401)
+ * ```
+ */
+export function defineErrorCode<T extends ErrorClass>(cls: T, code: string, status: number): T {
+  const existing = catalogue.get(code)
+  if (existing && existing.name !== cls.name) {
+    throw new Error(`Error code ${code} is already used by ${existing.name}`)
+  }
+  return coded(cls, code, status)
+}
+
 /** Every code the framework can raise, with its class name and HTTP status. */
 export function errorCatalogue(): readonly ErrorCatalogueEntry[] {
   return [...catalogue.values()]
@@ -410,3 +428,114 @@ coded(RedirectUrlMissing, 'ERR_REDIRECT_URL_MISSING', 500)
 export function isSocialAuthError(err: unknown): err is SocialAuthError {
   return err instanceof SocialAuthError
 }
+
+/** A remote key set (JWKS) could not be fetched and no usable copy is cached. */
+export class KeySetUnavailable extends SocialAuthError {
+  constructor(message = 'The signing keys could not be fetched', options?: SocialAuthErrorOptions) {
+    super(message, { status: 503, ...options })
+  }
+}
+coded(KeySetUnavailable, 'ERR_KEY_SET_UNAVAILABLE', 503)
+
+/**
+ * The authorization server named in the callback (RFC 9207 `iss`) is not the one this login
+ * was started with: a mix-up attack, or a misconfigured provider.
+ */
+export class AuthIssuerMismatch extends AuthException {
+  constructor(options?: SocialAuthErrorOptions) {
+    super('The authorization response came from an unexpected issuer', { status: 403, ...options })
+  }
+}
+coded(AuthIssuerMismatch, 'ERR_AUTH_ISSUER_MISMATCH', 403)
+
+// Bearer-token errors of `@social-auth/jwt` (the USSO SDK's names). Each maps to one RFC 6750
+// answer: TokenNotFound → 401 without an error code (§3.1), TokenInvalid/TokenExpired → 401
+// `invalid_token`, TokenRequestMalformed → 400 `invalid_request`, InsufficientScope and
+// InsufficientRole → 403 `insufficient_scope`.
+
+/** A request carried no bearer token (RFC 6750 §3.1: answered 401 without an error code). */
+export class TokenNotFound extends SocialAuthError {
+  constructor(message = 'No bearer token was sent', options?: SocialAuthErrorOptions) {
+    super(message, { status: 401, ...options })
+  }
+}
+coded(TokenNotFound, 'ERR_TOKEN_NOT_FOUND', 401)
+
+/**
+ * A bearer token was refused: malformed, badly signed, from another issuer or audience, not yet
+ * valid, or signed with a key or algorithm that is not allowed. `reason` says which check failed
+ * (for logs and metrics; the client only learns `invalid_token`).
+ */
+export class TokenInvalid extends SocialAuthError {
+  /** Which check refused the token, e.g. `signature`, `issuer`, `audience`, `kid`. */
+  readonly reason: string
+  constructor(
+    message = 'The access token is invalid',
+    options?: SocialAuthErrorOptions & { reason?: string | undefined },
+  ) {
+    super(message, { status: 401, ...options })
+    this.reason = options?.reason ?? 'invalid'
+  }
+}
+coded(TokenInvalid, 'ERR_TOKEN_INVALID', 401)
+
+/** A bearer token's `exp` has passed (a {@link TokenInvalid}: RFC 6750 `invalid_token`). */
+export class TokenExpired extends TokenInvalid {
+  constructor(message = 'The access token expired', options?: SocialAuthErrorOptions) {
+    super(message, { ...options, reason: 'expired' })
+  }
+}
+coded(TokenExpired, 'ERR_TOKEN_EXPIRED', 401)
+
+/**
+ * The request is malformed for bearer authentication: a broken `Authorization` header, or a
+ * token sent by more than one method (RFC 6750 §2, §3.1 `invalid_request`).
+ */
+export class TokenRequestMalformed extends SocialAuthError {
+  constructor(message = 'The request is malformed', options?: SocialAuthErrorOptions) {
+    super(message, { status: 400, ...options })
+  }
+}
+coded(TokenRequestMalformed, 'ERR_TOKEN_REQUEST_MALFORMED', 400)
+
+/** The token lacks a scope the resource needs (RFC 6750 §3.1 `insufficient_scope`). */
+export class InsufficientScope extends SocialAuthError {
+  /** The scopes the resource asked for. */
+  readonly required: readonly string[]
+  /** Whether all of `required` were needed, or any one of them. */
+  readonly mode: 'all' | 'any'
+  constructor(
+    required: readonly string[],
+    mode: 'all' | 'any' = 'all',
+    options?: SocialAuthErrorOptions,
+  ) {
+    super(
+      `${mode === 'all' ? 'Required scope' : 'One of the scopes'} ${required.map((s) => `'${s}'`).join(', ')} not granted`,
+      { status: 403, ...options },
+    )
+    this.required = Object.freeze([...required])
+    this.mode = mode
+  }
+}
+coded(InsufficientScope, 'ERR_INSUFFICIENT_SCOPE', 403)
+
+/** The token's user lacks a role the resource needs. */
+export class InsufficientRole extends SocialAuthError {
+  /** The roles the resource asked for. */
+  readonly required: readonly string[]
+  /** Whether all of `required` were needed, or any one of them. */
+  readonly mode: 'all' | 'any'
+  constructor(
+    required: readonly string[],
+    mode: 'all' | 'any' = 'all',
+    options?: SocialAuthErrorOptions,
+  ) {
+    super(
+      `${mode === 'all' ? 'Required role' : 'One of the roles'} ${required.map((r) => `'${r}'`).join(', ')} not found`,
+      { status: 403, ...options },
+    )
+    this.required = Object.freeze([...required])
+    this.mode = mode
+  }
+}
+coded(InsufficientRole, 'ERR_INSUFFICIENT_ROLE', 403)

@@ -1,6 +1,15 @@
 import type { SocialAuthError, LinkRefusalReason } from './errors.js'
 import type { User, UserSocialAuth } from './storage/types.js'
 
+/** An association as events carry it: without `extra_data`, which holds the tokens. */
+export type SocialAccount = Omit<UserSocialAuth, 'extra_data'>
+
+/** The association minus its tokens, for an event payload. */
+export function socialAccount(social: UserSocialAuth): SocialAccount {
+  const { extra_data: _tokens, ...account } = social
+  return account
+}
+
 /**
  * Events an app can subscribe to. Payloads never carry codes, tokens, states or partial
  * tokens, so forwarding them to logs or analytics leaks no secret.
@@ -10,12 +19,16 @@ export interface SocialAuthEvents {
   'auth.succeeded': {
     readonly backend: string
     readonly user: User
-    readonly social: UserSocialAuth | null
+    readonly social: SocialAccount | null
     readonly isNew: boolean
   }
   'auth.failed': { readonly backend: string | undefined; readonly error: SocialAuthError }
   'user.created': { readonly backend: string; readonly user: User }
-  'account.linked': { readonly backend: string; readonly user: User; readonly social: UserSocialAuth }
+  'account.linked': {
+    readonly backend: string
+    readonly user: User
+    readonly social: SocialAccount
+  }
   'link.refused': {
     readonly backend: string
     readonly reason: LinkRefusalReason
@@ -24,7 +37,7 @@ export interface SocialAuthEvents {
   'account.disconnected': {
     readonly backend: string
     readonly user: User
-    readonly social: UserSocialAuth
+    readonly social: SocialAccount
   }
   'partial.paused': { readonly backend: string; readonly step: number }
   'partial.resumed': { readonly backend: string; readonly step: number }
@@ -56,8 +69,8 @@ export class SocialAuthEmitter {
   on<K extends SocialAuthEventName>(name: K, listener: Listener<K>): () => void {
     let set = this.#listeners.get(name)
     if (!set) this.#listeners.set(name, (set = new Set()))
-    set.add(listener as Listener<never>)
-    return () => set.delete(listener as Listener<never>)
+    set.add(listener)
+    return () => set.delete(listener)
   }
 
   /** Delivers an event to every listener, synchronously. */

@@ -42,9 +42,23 @@ export { getUsername, createUser, userDetails } from './pipeline/steps/user.js'
 export { mailValidation } from './pipeline/steps/mail.js'
 export { allowedToDisconnect, getEntries, revokeTokens, disconnect } from './pipeline/steps/disconnect.js'
 export type { EmailValidationRequest } from './email-validation.js'
-export { SocialAuthEmitter, type SocialAuthEvents, type SocialAuthEventName } from './events.js'
+export {
+  SocialAuthEmitter,
+  socialAccount,
+  type SocialAccount,
+  type SocialAuthEvents,
+  type SocialAuthEventName,
+} from './events.js'
 export { sanitizeRedirect, isUrl, appendQuery } from './redirects.js'
 export { cleanUsername, slugify, getUserNames } from './username.js'
 export { randomString, uuidHex, timingSafeEqualStrings } from './random.js'
-export { secondsUntilExpiry, accessTokenExpired, ACCESS_TOKEN_EXPIRED_THRESHOLD_SECONDS } from './expiration.js'
+export {
+  secondsUntilExpiry,
+  accessTokenExpired,
+  sessionTimeout,
+  ACCESS_TOKEN_EXPIRED_THRESHOLD_SECONDS,
+  type SessionTimeoutOptions,
+} from './expiration.js'
 export { toJsonObject, toJsonValue } from './json.js'
+export { JwksCache, type JwksCacheOptions, type JsonWebKeySet } from './jwks/jwks-cache.js'
+export { readLimited } from './jwks/read-limited.js'

@@ -21,7 +21,9 @@ export async function importExport(spec: string, baseUrl: string): Promise<unkno
   const parsed = parseModuleSpecifier(spec)
   if (!parsed) return undefined
   const target =
-    parsed.module.startsWith('./') || parsed.module.startsWith('../') || parsed.module.startsWith('/')
+    parsed.module.startsWith('./') ||
+    parsed.module.startsWith('../') ||
+    parsed.module.startsWith('/')
       ? new URL(parsed.module, baseUrl).href
       : parsed.module
   const mod = (await import(target)) as Record<string, unknown>

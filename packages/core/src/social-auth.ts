@@ -10,8 +10,7 @@ import { InvalidSetting, StrategyMissingBackendError } from './errors.js'
 import { SocialAuthEmitter } from './events.js'
 import { defaultBaseUrl, importExport, parseModuleSpecifier } from './module-loader.js'
 import type { DisconnectContext, PipelineContext, ResolvedStep } from './pipeline/context.js'
-import { DEFAULT_AUTH_PIPELINE, DEFAULT_DISCONNECT_PIPELINE } from './pipeline/defaults.js'
-import { resolvePipeline, type StepEntry } from './pipeline/resolve.js'
+import { checkGlobalPipelines, resolveBackendPipelines } from './pipeline/configured.js'
 import type { ActionResponse } from './responses.js'
 import { SettingsResolver, type Settings } from './settings/resolver.js'
 import { resolveSettingName, validateSettings } from './settings/validate.js'
@@ -54,9 +53,17 @@ export interface SocialAuth {
   /** Starts a login (call it for a CSRF-checked POST). */
   begin(strategy: Strategy, backendName: string): Promise<ActionResponse>
   /** Finishes a login at the redirect URI. */
-  complete(strategy: Strategy, backendName: string, options: CompleteOptions): Promise<ActionResponse>
+  complete(
+    strategy: Strategy,
+    backendName: string,
+    options: CompleteOptions,
+  ): Promise<ActionResponse>
   /** Unlinks the user's accounts of a backend. */
-  disconnect(strategy: Strategy, backendName: string, options: DisconnectOptions): Promise<ActionResponse>
+  disconnect(
+    strategy: Strategy,
+    backendName: string,
+    options: DisconnectOptions,
+  ): Promise<ActionResponse>
   /** The redirect (or throw) for an error raised outside the actions. */
   errorResponse(err: unknown, backendName?: string, mode?: ErrorMode): ActionResponse
   /** Which backends the user has linked and which not. */
@@ -67,9 +74,13 @@ export interface SocialAuth {
 async function loadCallableSettings(settings: Settings, baseUrl: string): Promise<Settings> {
   const loaded: Record<string, unknown> = { ...settings }
   for (const [key, value] of Object.entries(settings)) {
-    if (typeof value !== 'string' || resolveSettingName(key)?.spec.type !== 'function-or-string') continue
-    const fn = parseModuleSpecifier(value) ? await importExport(value, baseUrl).catch(() => undefined) : undefined
-    if (typeof fn !== 'function') throw new InvalidSetting(key, 'a function or a loadable "module#export"')
+    if (typeof value !== 'string' || resolveSettingName(key)?.spec.type !== 'function-or-string')
+      continue
+    const fn = parseModuleSpecifier(value)
+      ? await importExport(value, baseUrl).catch(() => undefined)
+      : undefined
+    if (typeof fn !== 'function')
+      throw new InvalidSetting(key, 'a function or a loadable "module#export"')
     loaded[key] = fn
   }
   return loaded
@@ -101,7 +112,11 @@ export async function createSocialAuth(options: SocialAuthOptions): Promise<Soci
   validateSettings(options.settings)
   const settings = new SettingsResolver(await loadCallableSettings(options.settings, baseUrl))
 
-  const definitions = await loadBackends(settings.get<BackendEntry[]>('AUTHENTICATION_BACKENDS'), baseUrl)
+  await checkGlobalPipelines(settings, baseUrl)
+  const definitions = await loadBackends(
+    settings.get<BackendEntry[]>('AUTHENTICATION_BACKENDS'),
+    baseUrl,
+  )
   const backends = new Map<string, BoundBackend>()
   const authPipelines = new Map<string, ResolvedStep<PipelineContext>[]>()
   const disconnectPipelines = new Map<string, ResolvedStep<DisconnectContext>[]>()
@@ -109,16 +124,9 @@ export async function createSocialAuth(options: SocialAuthOptions): Promise<Soci
     const backend = bindBackend(definition, settings)
     await definition.setup?.({ settings, backend })
     backends.set(name, backend)
-    const auth = settings.get<StepEntry<PipelineContext>[] | undefined>('PIPELINE', { backend: name })
-    authPipelines.set(
-      name,
-      await resolvePipeline(auth ?? DEFAULT_AUTH_PIPELINE, auth ? 'SOCIAL_AUTH_PIPELINE' : 'the default pipeline', baseUrl),
-    )
-    const unlink = settings.get<StepEntry<DisconnectContext>[] | undefined>('DISCONNECT_PIPELINE', { backend: name })
-    disconnectPipelines.set(
-      name,
-      await resolvePipeline(unlink ?? DEFAULT_DISCONNECT_PIPELINE, 'SOCIAL_AUTH_DISCONNECT_PIPELINE', baseUrl),
-    )
+    const pipelines = await resolveBackendPipelines(settings, backend, baseUrl)
+    authPipelines.set(name, pipelines.auth)
+    disconnectPipelines.set(name, pipelines.disconnect)
   }
 
   const engine: Engine = {
@@ -145,7 +153,11 @@ export async function createSocialAuth(options: SocialAuthOptions): Promise<Soci
       const names = [...backends.keys()]
       const associated = user ? await engine.storage.user.getSocialAuthForUser(user) : []
       const linked = new Set(associated.map((social) => social.provider))
-      return { associated, not_associated: names.filter((name) => !linked.has(name)), backends: names }
+      return {
+        associated,
+        not_associated: names.filter((name) => !linked.has(name)),
+        backends: names,
+      }
     },
   }
 }

@@ -8,14 +8,16 @@ export function cleanUsername(value: string): string {
 
 /** PSA `slugify`: NFKD to ASCII, keep word chars, spaces and dashes, lower-case, dash-join. */
 export function slugify(value: string): string {
-  return value
-    .normalize('NFKD')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[^\x00-\x7F]/g, '')
-    .replace(/[^\w\s-]/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[-\s]+/g, '-')
+  return (
+    value
+      .normalize('NFKD')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[^\x00-\x7F]/g, '')
+      .replace(/[^\w\s-]/g, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[-\s]+/g, '-')
+  )
 }
 
 /**

@@ -1,3 +1,4 @@
+import { redirectUri } from '../absolute-uri.js'
 import type { BackendCall } from '../backends/definition.js'
 import { getBackend, type Engine } from '../engine.js'
 import type { ActionResponse } from '../responses.js'
@@ -9,7 +10,11 @@ import { sanitizeNext, settingUrl } from './urls.js'
  * then lets the backend send the browser to the provider. Frameworks must call it only for
  * a CSRF-checked POST (a GET renders an auto-submitting form instead).
  */
-export async function begin(engine: Engine, strategy: Strategy, backendName: string): Promise<ActionResponse> {
+export async function begin(
+  engine: Engine,
+  strategy: Strategy,
+  backendName: string,
+): Promise<ActionResponse> {
   const backend = getBackend(engine, backendName)
   const data = strategy.requestData(false)
   const session = strategy.session
@@ -27,7 +32,7 @@ export async function begin(engine: Engine, strategy: Strategy, backendName: str
     strategy,
     storage: engine.storage,
     settings: engine.settings,
-    redirectUri: strategy.redirectUri(backend.name),
+    redirectUri: redirectUri(engine.settings, strategy, backend.name),
     data: strategy.requestData(),
     next,
     now: engine.now,

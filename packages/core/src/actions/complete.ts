@@ -1,5 +1,8 @@
+import { redirectUri } from '../absolute-uri.js'
 import type { BackendCall, BoundBackend } from '../backends/definition.js'
 import { getBackend, type Engine } from '../engine.js'
+import { socialAccount } from '../events.js'
+import { sessionTimeout } from '../expiration.js'
 import { AuthNoUser, AuthPartialRefused } from '../errors.js'
 import type { PipelineContext, PipelineServices } from '../pipeline/context.js'
 import { loadPartialKwargs } from '../pipeline/partial.js'
@@ -19,6 +22,11 @@ export interface LoginInfo {
   readonly social: UserSocialAuth | null
   readonly backend: BoundBackend
   readonly isNew: boolean
+  /**
+   * Seconds the session should last, from `SESSION_EXPIRATION` / `MAX_SESSION_LENGTH`;
+   * undefined keeps the framework's default.
+   */
+  readonly sessionTimeout?: number | undefined
 }
 
 /** Options of `complete`. */
@@ -48,6 +56,7 @@ function runAuth(
     is_new: false,
     ...initial,
     pipeline_index: startIndex,
+    pipelineKind: 'auth',
     strategy,
     backend,
     settings: engine.settings,
@@ -55,6 +64,22 @@ function runAuth(
     ...services,
   })
   return runInTransaction(engine, steps, makeContext, startIndex)
+}
+
+/** `SESSION_EXPIRATION` / `MAX_SESSION_LENGTH` for this login, from the stored tokens. */
+async function loginSessionTimeout(
+  engine: Engine,
+  backend: BoundBackend,
+  social: UserSocialAuth | null,
+): Promise<number | undefined> {
+  const expiration = backend.setting<boolean>('SESSION_EXPIRATION')
+  const maxLength = backend.setting<number | undefined>('MAX_SESSION_LENGTH')
+  // Re-read: `load_extra_data` wrote the tokens after the association was loaded.
+  const stored =
+    expiration && social
+      ? await engine.storage.user.getSocialAuth(social.provider, social.uid)
+      : null
+  return sessionTimeout(stored?.extra_data, { expiration, maxLength }, engine.now())
 }
 
 /**
@@ -82,12 +107,19 @@ async function finish(
   } else if (!user) {
     throw new AuthNoUser({ backend: backend.name })
   } else {
-    const active = user.is_active !== false || engine.settings.get<boolean>('ALLOW_INACTIVE_USERS_LOGIN')
+    const active =
+      user.is_active !== false || engine.settings.get<boolean>('ALLOW_INACTIVE_USERS_LOGIN')
     const isNew = Boolean(context.is_new)
     if (active || backend.setting<boolean>('INACTIVE_USER_LOGIN')) {
-      await options.login({ user, social: context.social, backend, isNew })
+      const timeout = await loginSessionTimeout(engine, backend, context.social)
+      await options.login({ user, social: context.social, backend, isNew, sessionTimeout: timeout })
       if (context.social) session.set('social_auth_last_login_backend', context.social.provider)
-      engine.events.emit('auth.succeeded', { backend: backend.name, user, social: context.social, isNew })
+      engine.events.emit('auth.succeeded', {
+        backend: backend.name,
+        user,
+        social: context.social && socialAccount(context.social),
+        isNew,
+      })
     }
     if (!active) {
       url = settingUrl(backend, 'INACTIVE_USER_URL', 'LOGIN_ERROR_URL', 'LOGIN_URL')
@@ -121,6 +153,7 @@ export async function complete(
       backend,
       settings: engine.settings,
       now: engine.now(),
+      kind: 'auth',
     })
     if (decision.kind === 'response') return decision.response
     if (decision.kind === 'halt') throw new AuthPartialRefused({ backend: backend.name })
@@ -130,8 +163,17 @@ export async function complete(
     if (decision.kind === 'resume') {
       const kwargs = await loadPartialKwargs(decision.partial, engine.storage)
       if (kwargs.user === undefined) kwargs.user = options.user ?? null
-      engine.events.emit('partial.resumed', { backend: backend.name, step: decision.partial.next_step })
-      outcome = await runAuth(engine, backend, strategy, { ...kwargs, request: decision.request }, decision.partial.next_step)
+      engine.events.emit('partial.resumed', {
+        backend: backend.name,
+        step: decision.partial.next_step,
+      })
+      outcome = await runAuth(
+        engine,
+        backend,
+        strategy,
+        { ...kwargs, request: decision.request },
+        decision.partial.next_step,
+      )
       await cleanPartialPipeline(strategy, engine.storage, decision.token)
     } else {
       const call: BackendCall = {
@@ -139,7 +181,7 @@ export async function complete(
         strategy,
         storage: engine.storage,
         settings: engine.settings,
-        redirectUri: strategy.redirectUri(backend.name),
+        redirectUri: redirectUri(engine.settings, strategy, backend.name),
         data: strategy.requestData(),
         now: engine.now,
       }

@@ -1,3 +1,4 @@
+import { absoluteUri } from '../absolute-uri.js'
 import { getBackend, type Engine } from '../engine.js'
 import { AuthPartialRefused, LoginRequired } from '../errors.js'
 import type { DisconnectContext, PipelineServices } from '../pipeline/context.js'
@@ -40,6 +41,7 @@ export async function disconnect(
       backend,
       settings: engine.settings,
       now: engine.now(),
+      kind: 'disconnect',
     })
     if (decision.kind === 'response') return decision.response
     if (decision.kind === 'halt') throw new AuthPartialRefused({ backend: backend.name })
@@ -48,16 +50,24 @@ export async function disconnect(
     let start = 0
     if (decision.kind === 'resume') {
       const kwargs = await loadPartialKwargs(decision.partial, engine.storage)
-      initial = { ...kwargs, association_id: kwargs.association_id ?? options.associationId, request: decision.request }
+      initial = {
+        ...kwargs,
+        association_id: kwargs.association_id ?? options.associationId,
+        request: decision.request,
+      }
       start = decision.partial.next_step
+      engine.events.emit('partial.resumed', { backend: backend.name, step: start })
     }
     const steps = engine.disconnectPipelines.get(backend.name)!
-    const makeContext = (services: Pick<PipelineServices, 'storage' | 'emit'>): DisconnectContext => ({
+    const makeContext = (
+      services: Pick<PipelineServices, 'storage' | 'emit'>,
+    ): DisconnectContext => ({
       request: strategy.requestData(),
       ...initial,
       user,
       name: backend.name,
       pipeline_index: start,
+      pipelineKind: 'disconnect',
       strategy,
       backend,
       settings: engine.settings,
@@ -65,14 +75,20 @@ export async function disconnect(
       ...services,
     })
     const outcome = await runInTransaction(engine, steps, makeContext, start)
-    if (decision.kind === 'resume') await cleanPartialPipeline(strategy, engine.storage, decision.token)
+    if (decision.kind === 'resume')
+      await cleanPartialPipeline(strategy, engine.storage, decision.token)
     if (outcome.kind === 'response') return outcome.response
 
     const next = sanitizeNext(backend, strategy, strategy.requestData().next)
     const url = settingUrl(backend, next, 'DISCONNECT_REDIRECT_URL', 'LOGIN_REDIRECT_URL') ?? '/'
     // Web URLs are made absolute; an app's private-use scheme (a mobile deep link) is kept.
-    const target = /^https?:\/\//i.test(url) || url.startsWith('/') ? strategy.absoluteUri(url) : url
-    return redirect(finalRedirect(backend, strategy, target, 'DISCONNECT_REDIRECT_URL', 'LOGIN_REDIRECT_URL'))
+    const target =
+      /^https?:\/\//i.test(url) || url.startsWith('/')
+        ? absoluteUri(engine.settings, strategy, url)
+        : url
+    return redirect(
+      finalRedirect(backend, strategy, target, 'DISCONNECT_REDIRECT_URL', 'LOGIN_REDIRECT_URL'),
+    )
   } catch (err) {
     return errorResponse(engine, backendName, err, options.onError ?? 'redirect')
   }

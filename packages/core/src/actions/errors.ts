@@ -24,12 +24,15 @@ export function errorResponse(
   }
   engine.events.emit('auth.failed', { backend, error: err })
   const known = backend !== undefined && engine.backends.has(backend) ? backend : undefined
-  const setting = <T>(name: string): T => engine.settings.get<T>(name, known ? { backend: known } : {})
+  const setting = <T>(name: string): T =>
+    engine.settings.get<T>(name, known ? { backend: known } : {})
   if (mode === 'throw' || setting<boolean>('RAISE_EXCEPTIONS')) throw err
   const schemes = setting<string[]>('ALLOWED_REDIRECT_SCHEMES')
-  const url = [setting<unknown>('LOGIN_ERROR_URL'), setting<unknown>('LOGIN_URL')].find((value) =>
-    isUrl(value, schemes),
-  ) as string | undefined
+  const url = [setting<unknown>('LOGIN_ERROR_URL'), setting<unknown>('LOGIN_URL')].find(
+    (value): value is string => isUrl(value, schemes),
+  )
   if (!url) throw err
-  return redirect(appendQuery(url, known ? { error: err.code, backend: known } : { error: err.code }))
+  return redirect(
+    appendQuery(url, known ? { error: err.code, backend: known } : { error: err.code }),
+  )
 }

@@ -31,7 +31,7 @@ export async function runInTransaction<C extends PipelineServices & { pipeline_i
       const outcome = await engine.storage.transaction((storage: Storage) =>
         runPipeline(steps, makeContext({ storage, emit }), startIndex),
       )
-      for (const [name, payload] of queued) engine.events.emit(name, payload as never)
+      for (const [name, payload] of queued) engine.events.emit(name, payload)
       return outcome
     } catch (err) {
       if (!engine.storage.isIntegrityError(err)) throw err

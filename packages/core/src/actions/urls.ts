@@ -7,7 +7,10 @@ import type { Strategy } from '../strategy.js'
  * The first candidate that is a URL itself or names a setting holding a URL (PSA
  * `setting_url`). Candidates are setting names (`LOGIN_ERROR_URL`) or literal values.
  */
-export function settingUrl(backend: BoundBackend, ...candidates: (string | undefined | null)[]): string | undefined {
+export function settingUrl(
+  backend: BoundBackend,
+  ...candidates: (string | undefined | null)[]
+): string | undefined {
   const schemes = backend.setting<string[]>('ALLOWED_REDIRECT_SCHEMES')
   for (const candidate of candidates) {
     if (!candidate) continue
@@ -24,12 +27,19 @@ export function allowedHosts(backend: BoundBackend, strategy: Strategy): string[
 }
 
 /** Sanitises a user-supplied `next`; undefined when it is unsafe or absent. */
-export function sanitizeNext(backend: BoundBackend, strategy: Strategy, next: unknown): string | undefined {
+export function sanitizeNext(
+  backend: BoundBackend,
+  strategy: Strategy,
+  next: unknown,
+): string | undefined {
   if (typeof next !== 'string' || next === '') return undefined
   if (!backend.setting<boolean>('SANITIZE_REDIRECTS')) return next
   return (
-    sanitizeRedirect(allowedHosts(backend, strategy), next, backend.setting<string[]>('ALLOWED_REDIRECT_SCHEMES')) ??
-    undefined
+    sanitizeRedirect(
+      allowedHosts(backend, strategy),
+      next,
+      backend.setting<string[]>('ALLOWED_REDIRECT_SCHEMES'),
+    ) ?? undefined
   )
 }
 

@@ -41,7 +41,7 @@ export function bindBackend(definition: BackendDefinition, settings: SettingsRes
     idKey,
     requiresEmailValidation: definition.requiresEmailValidation ?? false,
 
-    getUserDetails: (response) => definition.getUserDetails(response),
+    getUserDetails: (response) => definition.getUserDetails(response, bound),
 
     getUserId(details: UserDetails, response: ProviderResponse): string {
       const key = idKey()
@@ -67,8 +67,8 @@ export function bindBackend(definition: BackendDefinition, settings: SettingsRes
     },
 
     isEmailVerified(response: ProviderResponse, details: UserDetails): boolean {
-      if (setting<boolean | undefined>('ASSOCIATE_BY_EMAIL_TRUST_PROVIDER') === false) return false
-      return definition.isEmailVerified?.(response, details) === true
+      const authority = setting<boolean | undefined>('ASSOCIATE_BY_EMAIL_TRUST_PROVIDER') ?? definition.emailAuthority ?? false
+      return authority && definition.isEmailVerified?.(response, details) === true
     },
 
     extraData(args: ExtraDataArgs): JsonObject {

@@ -37,7 +37,7 @@ export interface BackendCall {
   /** The sanitised `next` of this login (begin only). */
   readonly next?: string | undefined
   /** Milliseconds since the epoch (injected for tests). */
-  now(): number
+  readonly now: () => number
 }
 
 /** What a backend's `complete` hands to the pipeline. */
@@ -99,8 +99,8 @@ export interface BackendDefinition {
   /** `mail_validation` applies to this backend (PSA `REQUIRES_EMAIL_VALIDATION`). */
   readonly requiresEmailValidation?: boolean
   /**
-   * Request parameters that mark a provider callback (default: code, state, error). A
-   * callback that carries one is never taken for a partial-pipeline resume.
+   * Request parameters that mark a provider callback: a request carrying any of them is never
+   * taken for a partial-pipeline resume. Default: OAuth2's shape, `state` with `code` or `error`.
    */
   readonly callbackParameters?: readonly string[]
   /** Validates settings once, in `createSocialAuth`; throws a coded error when unusable. */
@@ -109,13 +109,18 @@ export interface BackendDefinition {
   start(call: BackendCall): Promise<ActionResponse>
   /** Finishes the provider exchange (all network I/O) and returns its answer. */
   complete(call: BackendCall): Promise<CompleteResult>
-  /** Normalised details from the provider's answer. */
-  getUserDetails(response: ProviderResponse): UserDetails
+  /** Normalised details from the provider's answer (settings through `backend`). */
+  getUserDetails(response: ProviderResponse, backend: BoundBackend): UserDetails
   /** The account id; default `details[idKey]`, then `response[idKey]`. */
   getUserId?(details: UserDetails, response: ProviderResponse, idKey: string): unknown
   /**
-   * Whether the provider vouches for `details.email` (a verified-email authority).
-   * `associate_by_email` links only when this returns true. Default: false.
+   * Whether this provider is a verified-email authority: its verified emails are trusted to
+   * link accounts (`ASSOCIATE_BY_EMAIL_TRUST_PROVIDER` overrides). Default false.
+   */
+  readonly emailAuthority?: boolean
+  /**
+   * Whether the provider says `details.email` is verified (e.g. `email_verified === true`).
+   * `associate_by_email` links only when the backend is an authority and this returns true.
    */
   isEmailVerified?(response: ProviderResponse, details: UserDetails): boolean
   /** Values to merge into `extra_data` besides the `EXTRA_DATA` entries (tokens, expiry…). */

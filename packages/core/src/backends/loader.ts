@@ -23,7 +23,8 @@ const BACKEND_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/
 
 async function loadEntry(entry: BackendEntry, baseUrl: string): Promise<BackendDefinition> {
   let value: unknown = entry
-  let label = typeof entry === 'string' ? entry : typeof entry === 'function' ? entry.name : entry.name
+  let label =
+    typeof entry === 'string' ? entry : typeof entry === 'function' ? entry.name : entry.name
   if (typeof entry === 'string') {
     const spec = backendAlias(entry) ?? (parseModuleSpecifier(entry) ? entry : undefined)
     if (!spec) throw new UnknownBackend(entry)
@@ -36,7 +37,7 @@ async function loadEntry(entry: BackendEntry, baseUrl: string): Promise<BackendD
   }
   // A factory stands for PSA's class: calling it with no arguments gives the default instance.
   if (typeof value === 'function') value = (value as () => unknown)()
-  if (!isBackendDefinition(value)) throw new UnknownBackend(label || String(entry))
+  if (!isBackendDefinition(value)) throw new UnknownBackend(label || `an unnamed ${typeof entry}`)
   if (!BACKEND_NAME.test(value.name)) {
     throw new UnknownBackend(label, {
       cause: new Error(`backend name "${value.name}" must match ${BACKEND_NAME.source}`),

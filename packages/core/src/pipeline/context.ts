@@ -13,10 +13,15 @@ export interface PipelineServices {
   readonly storage: Storage
   readonly settings: SettingsResolver
   /** Queues an event; it is delivered once the login's transaction has committed. */
-  emit<K extends SocialAuthEventName>(name: K, payload: SocialAuthEvents[K]): void
+  readonly emit: <K extends SocialAuthEventName>(name: K, payload: SocialAuthEvents[K]) => void
   /** Milliseconds since the epoch. */
-  now(): number
+  readonly now: () => number
+  /** Which pipeline runs; a pause records it so it resumes only in the same kind. */
+  readonly pipelineKind?: PipelineKind
 }
+
+/** The two kinds of pipeline: login/link, and disconnect. */
+export type PipelineKind = 'auth' | 'disconnect'
 
 /**
  * The shared state of one pipeline run (PSA's kwargs, with PSA's key names so that ported

@@ -35,8 +35,8 @@ export const DEFAULT_DISCONNECT_PIPELINE: readonly PipelineStep<DisconnectContex
   disconnect, // delete the associations
 ]
 
-/** Built-in step names → functions (names as in PSA, and as in `SOCIAL_AUTH_PIPELINE`). */
-export const BUILTIN_STEPS: ReadonlyMap<string, PipelineStep<never>> = new Map<string, PipelineStep<never>>([
+/** Built-in auth step names → functions (names as in PSA, and as in `SOCIAL_AUTH_PIPELINE`). */
+export const AUTH_STEPS: ReadonlyMap<string, PipelineStep> = new Map<string, PipelineStep>([
   ['social_details', socialDetails],
   ['social_uid', socialUid],
   ['auth_allowed', authAllowed],
@@ -48,6 +48,13 @@ export const BUILTIN_STEPS: ReadonlyMap<string, PipelineStep<never>> = new Map<s
   ['associate_user', associateUser],
   ['load_extra_data', loadExtraData],
   ['user_details', userDetails],
+])
+
+/** Built-in disconnect step names → functions (as in `SOCIAL_AUTH_DISCONNECT_PIPELINE`). */
+export const DISCONNECT_STEPS: ReadonlyMap<string, PipelineStep<DisconnectContext>> = new Map<
+  string,
+  PipelineStep<DisconnectContext>
+>([
   ['allowed_to_disconnect', allowedToDisconnect],
   ['get_entries', getEntries],
   ['revoke_tokens', revokeTokens],

@@ -1,8 +1,10 @@
+import { redirectUri } from '../absolute-uri.js'
 import type { BoundBackend } from '../backends/definition.js'
 import { randomString, timingSafeEqualStrings } from '../random.js'
 import { escapeHtml, html, type ActionResponse } from '../responses.js'
 import type { SettingsResolver } from '../settings/resolver.js'
 import type { PartialRecord, Storage } from '../storage/types.js'
+import type { PipelineKind } from './context.js'
 import type { RequestData, Strategy } from '../strategy.js'
 import { PARTIAL_TOKEN_SESSION_KEY } from './partial.js'
 
@@ -10,7 +12,6 @@ const PENDING_TOKEN = 'partial_pipeline_pending_token'
 const PENDING_REQUEST = 'partial_pipeline_pending_request'
 const PENDING_CONFIRMATION = 'partial_pipeline_pending_confirmation'
 const CONFIRM_NONCE = 'partial_pipeline_confirm_nonce'
-const DEFAULT_CALLBACK_PARAMETERS = ['code', 'state', 'error']
 
 /** The decision taken at the top of `complete` and `disconnect` (PSA `partial_pipeline_result`). */
 export type PartialDecision =
@@ -31,10 +32,16 @@ export interface PartialResumeInput {
   readonly backend: BoundBackend
   readonly settings: SettingsResolver
   readonly now: number
+  /** The pipeline this request would run: a partial of the other kind is left alone. */
+  readonly kind: PipelineKind
 }
 
 /** Destroys a partial and forgets it in the session (PSA `clean_partial_pipeline`). */
-export async function cleanPartialPipeline(strategy: Strategy, storage: Storage, token: string): Promise<void> {
+export async function cleanPartialPipeline(
+  strategy: Strategy,
+  storage: Storage,
+  token: string,
+): Promise<void> {
   await storage.partial.destroy(token)
   const session = strategy.session
   if (session.get(PARTIAL_TOKEN_SESSION_KEY) === token) session.pop(PARTIAL_TOKEN_SESSION_KEY)
@@ -60,16 +67,26 @@ function confirmationPage(action: string, parameter: string, nonce: string): Act
 </main></body></html>`)
 }
 
-function requireConfirmation(input: PartialResumeInput, token: string, request: RequestData): PartialDecision {
+function requireConfirmation(
+  input: PartialResumeInput,
+  token: string,
+  request: RequestData,
+): PartialDecision {
   const session = input.strategy.session
   const nonce = randomString(32)
   session.set(PENDING_TOKEN, token)
   session.set(PENDING_REQUEST, { ...request })
   session.set(PENDING_CONFIRMATION, nonce)
-  const parameter = input.backend.setting<string>('PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER')
+  const parameter = input.backend.setting<string>(
+    'PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER',
+  )
   return {
     kind: 'response',
-    response: confirmationPage(input.strategy.redirectUri(input.backend.name), parameter, nonce),
+    response: confirmationPage(
+      redirectUri(input.settings, input.strategy, input.backend.name),
+      parameter,
+      nonce,
+    ),
   }
 }
 
@@ -85,12 +102,27 @@ function externalResumeConfirmed(input: PartialResumeInput, data: RequestData): 
   )
 }
 
+/** The pipeline a partial belongs to; records written without the field are auth partials. */
+const kindOf = (partial: PartialRecord): PipelineKind => partial.data.pipeline ?? 'auth'
+
+/**
+ * Whether the request is a provider's redirect back rather than the app's own form for a
+ * paused step: any of the backend's `callbackParameters`, or by default OAuth2's shape,
+ * `state` with `code` or `error` (RFC 6749 §4.1.2). A partial step's form may well have a
+ * `code` field (a one-time code) or a `state` field (an address) alone.
+ */
+function isProviderCallback(backend: BoundBackend, data: RequestData): boolean {
+  const declared = backend.definition.callbackParameters
+  if (declared) return declared.some((name) => name in data)
+  return 'state' in data && ('code' in data || 'error' in data)
+}
+
 /**
  * Decides whether this request resumes a paused pipeline. Follows social-core 5.x: a partial
  * resumes only in the session that paused it, or after an explicit confirmation when it
- * allows external resume. One deliberate change: a fresh provider callback (it carries
- * `code`, `state` or `error`) without an explicit token never resumes the session's stale
- * partial (social-core#136); the stale partial is dropped and the callback runs normally.
+ * allows external resume. One deliberate change: a fresh provider callback (see
+ * `isProviderCallback`) without an explicit token never resumes the session's stale partial
+ * (social-core#136); the stale partial is dropped and the callback runs normally.
  */
 export async function decidePartialResume(input: PartialResumeInput): Promise<PartialDecision> {
   const { strategy, storage, backend } = input
@@ -99,7 +131,9 @@ export async function decidePartialResume(input: PartialResumeInput): Promise<Pa
   const requestToken = data[backend.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME')] || undefined
   const sessionToken = session.get<string>(PARTIAL_TOKEN_SESSION_KEY)
   const pendingToken = session.get<string>(PENDING_TOKEN)
-  const confirmParameter = backend.setting<string>('PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER')
+  const confirmParameter = backend.setting<string>(
+    'PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER',
+  )
   const confirmationRequested = confirmParameter in data
 
   let token: string | undefined
@@ -118,9 +152,9 @@ export async function decidePartialResume(input: PartialResumeInput): Promise<Pa
   if (token === undefined) return { kind: 'none' }
   const halt = requestToken !== undefined || confirmationRequested
 
-  const callbackParameters = backend.definition.callbackParameters ?? DEFAULT_CALLBACK_PARAMETERS
-  if (!halt && callbackParameters.some((name) => name in data)) {
-    await cleanPartialPipeline(strategy, storage, token)
+  if (!halt && isProviderCallback(backend, data)) {
+    const stale = await storage.partial.load(token)
+    if (!stale || kindOf(stale) === input.kind) await cleanPartialPipeline(strategy, storage, token)
     return { kind: 'none' }
   }
 
@@ -132,6 +166,9 @@ export async function decidePartialResume(input: PartialResumeInput): Promise<Pa
   }
 
   const partial = await storage.partial.load(token)
+  // A paused link must not resume as a disconnect (it would skip allowed_to_disconnect), nor
+  // the reverse; the other pipeline's partial stays for its own action.
+  if (partial && kindOf(partial) !== input.kind) return halt ? { kind: 'halt' } : { kind: 'none' }
   const ttlSeconds = input.settings.get<number>('PARTIAL_PIPELINE_TTL')
   const idKey = backend.idKey()
   const matches =
@@ -142,7 +179,11 @@ export async function decidePartialResume(input: PartialResumeInput): Promise<Pa
 
   if (partial && matches) {
     const external = partial.data.allow_external_resume === true
-    if (external && !pendingResume && (requestToken !== undefined || Object.keys(data).length > 0)) {
+    if (
+      external &&
+      !pendingResume &&
+      (requestToken !== undefined || Object.keys(data).length > 0)
+    ) {
       return requireConfirmation(input, token, data)
     }
     if (owned) return { kind: 'resume', partial, token, request: data }

@@ -26,13 +26,17 @@ const NOT_PERSISTED = new Set([
   'request',
   'pipeline_index',
   'current_partial',
+  'pipelineKind',
 ])
 
 /**
  * Builds the record a pause stores (PSA `partial_prepare`): JSON values only, the user as its
  * id and the association as `{provider, uid}`, re-resolved on resume.
  */
-export function preparePartial(ctx: PipelineServices & Record<string, unknown>, nextStep: number): PartialRecord {
+export function preparePartial(
+  ctx: PipelineServices & Record<string, unknown>,
+  nextStep: number,
+): PartialRecord {
   const kwargs: JsonObject = {}
   for (const [key, value] of Object.entries(ctx)) {
     if (NOT_PERSISTED.has(key) || key === 'user' || key === 'social') continue
@@ -51,7 +55,7 @@ export function preparePartial(ctx: PipelineServices & Record<string, unknown>, 
     token: uuidHex(),
     backend: ctx.backend.name,
     next_step: nextStep,
-    data: { args: [], kwargs },
+    data: { args: [], kwargs, pipeline: ctx.pipelineKind ?? 'auth' },
     timestamp: new Date(ctx.now()),
   }
 }
@@ -88,10 +92,9 @@ export async function loadPartialKwargs(
  * })
  * ```
  */
-export function partialStep<C extends PipelineServices & { current_partial?: PartialRecord; [key: string]: unknown }>(
-  step: PipelineStep<C>,
-  options: PartialStepOptions = {},
-): PipelineStep<C> {
+export function partialStep<
+  C extends PipelineServices & { current_partial?: PartialRecord; [key: string]: unknown },
+>(step: PipelineStep<C>, options: PartialStepOptions = {}): PipelineStep<C> {
   const { saveToSession = true, allowExternalResume = false } = options
   const wrapped: PipelineStep<C> = async (ctx) => {
     const current = preparePartial(ctx, ctx.pipeline_index as number)

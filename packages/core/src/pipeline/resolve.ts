@@ -1,22 +1,31 @@
 import { UnknownPipelineStep } from '../errors.js'
 import { importExport, parseModuleSpecifier } from '../module-loader.js'
-import { BUILTIN_STEPS, PSA_STEP_MODULES } from './defaults.js'
-import type { PipelineStep, ResolvedStep } from './context.js'
+import { AUTH_STEPS, DISCONNECT_STEPS, PSA_STEP_MODULES } from './defaults.js'
+import type { PipelineKind, PipelineStep, ResolvedStep } from './context.js'
 
 /** A pipeline entry: a function, a built-in name, a PSA dotted path, or `module#export`. */
 export type StepEntry<C> = PipelineStep<C> | string
 
 const PSA_PREFIX = 'social_core.pipeline.'
 
-/** The built-in for a bare name or a PSA dotted path whose module matches. */
-function builtinStep(entry: string): { name: string; run: PipelineStep<never> } | undefined {
+export type { PipelineKind }
+
+/**
+ * The built-in for a bare name or a PSA dotted path whose module matches. Auth steps are not
+ * found in a disconnect pipeline and vice versa: they read context the other pipeline never
+ * has, so such an entry is a configuration mistake to report at start-up.
+ */
+function builtinStep(
+  entry: string,
+  kind: PipelineKind,
+): { name: string; run: PipelineStep<never> } | undefined {
   let name = entry
   if (entry.startsWith(PSA_PREFIX)) {
     const [module, step, ...rest] = entry.slice(PSA_PREFIX.length).split('.')
     if (rest.length > 0 || !step || PSA_STEP_MODULES.get(step) !== module) return undefined
     name = step
   }
-  const run = BUILTIN_STEPS.get(name)
+  const run = kind === 'auth' ? AUTH_STEPS.get(name) : DISCONNECT_STEPS.get(name)
   return run ? { name, run } : undefined
 }
 
@@ -26,6 +35,7 @@ function builtinStep(entry: string): { name: string; run: PipelineStep<never> } 
  */
 export async function resolvePipeline<C>(
   entries: readonly StepEntry<C>[],
+  kind: PipelineKind,
   pipelineName: string,
   baseUrl: string,
 ): Promise<ResolvedStep<C>[]> {
@@ -36,7 +46,7 @@ export async function resolvePipeline<C>(
       continue
     }
     if (typeof entry !== 'string') throw new UnknownPipelineStep(String(entry), pipelineName)
-    const builtin = builtinStep(entry)
+    const builtin = builtinStep(entry, kind)
     if (builtin) {
       steps.push({ name: builtin.name, run: builtin.run as PipelineStep<C> })
       continue

@@ -2,7 +2,15 @@ import { ImproperlyConfigured } from '../errors.js'
 import { isActionResponse, type ActionResponse } from '../responses.js'
 import type { ResolvedStep } from './context.js'
 
-const SERVICE_KEYS = new Set(['strategy', 'backend', 'storage', 'settings', 'emit', 'now'])
+const SERVICE_KEYS = new Set([
+  'strategy',
+  'backend',
+  'storage',
+  'settings',
+  'emit',
+  'now',
+  'pipelineKind',
+])
 
 /** How a run ended: every step ran, or one returned a response (a pause). */
 export type PipelineOutcome<C> =
@@ -19,7 +27,8 @@ export async function runPipeline<C extends { pipeline_index: number }>(
   context: C,
   startIndex = 0,
 ): Promise<PipelineOutcome<C>> {
-  const first = Number.isInteger(startIndex) && startIndex >= 0 && startIndex < steps.length ? startIndex : 0
+  const first =
+    Number.isInteger(startIndex) && startIndex >= 0 && startIndex < steps.length ? startIndex : 0
   for (let index = first; index < steps.length; index++) {
     const step = steps[index]!
     context.pipeline_index = index

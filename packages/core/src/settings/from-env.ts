@@ -3,7 +3,8 @@ import { resolveSettingName } from './validate.js'
 import type { SettingType } from './schema.js'
 
 const TRUE = new Set(['true', '1', 'yes', 'on'])
-const FALSE = new Set(['false', '0', 'no', 'off', ''])
+const FALSE = new Set(['false', '0', 'no', 'off'])
+const SCALAR_OR_JSON = new Set<SettingType>(['boolean', 'number', 'record', 'extra-data'])
 
 function parseList(key: string, raw: string): unknown[] {
   const text = raw.trim()
@@ -50,7 +51,8 @@ function parseValue(key: string, type: SettingType, raw: string): unknown {
 /**
  * Reads settings from environment variables with the same names, typed by the known settings
  * (booleans from `true/false/1/0`, lists as JSON arrays or comma-separated, objects as JSON).
- * Only `SOCIAL_AUTH_*` names and known bare names (`LOGIN_URL`, …) are taken.
+ * Only `SOCIAL_AUTH_*` names and known bare names (`LOGIN_URL`, …) are taken; an empty
+ * boolean, number or JSON variable counts as unset.
  *
  * @example
  * ```ts
@@ -66,6 +68,9 @@ export function settingsFromEnv(
     const known = resolveSettingName(key)
     const prefixed = key.startsWith('SOCIAL_AUTH_')
     if (!prefixed && (!known || known.spec.scope === 'backend-only')) continue
+    // An empty variable (`SOCIAL_AUTH_SANITIZE_REDIRECTS=` in a compose file) means "not set":
+    // reading it as false would switch a safe default off without anyone writing "false".
+    if (raw.trim() === '' && known && SCALAR_OR_JSON.has(known.spec.type)) continue
     settings[key] = known ? parseValue(key, known.spec.type, raw) : raw
   }
   return settings

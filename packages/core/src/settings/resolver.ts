@@ -1,6 +1,9 @@
 import { settingNames } from './prefix.js'
 import { settingSpec } from './schema.js'
 
+const isSet = (values: Settings, key: string): boolean =>
+  Object.hasOwn(values, key) && values[key] !== undefined
+
 /** The app's settings: PSA names to values. */
 export type Settings = Readonly<Record<string, unknown>>
 
@@ -8,6 +11,8 @@ export type Settings = Readonly<Record<string, unknown>>
  * Reads settings in PSA's lookup order: `SOCIAL_AUTH_<BACKEND>_<NAME>`, then
  * `SOCIAL_AUTH_<NAME>`, then `<NAME>`. The first name that is *present* wins, even when its
  * value is `false` or `null` (as in PSA); otherwise the caller's default, then the spec's.
+ * A name holding `undefined` counts as absent: `SOCIAL_AUTH_X: process.env.X` with X unset
+ * must not shadow a global value or switch a safe default (SANITIZE_REDIRECTS) off.
  *
  * @example
  * ```ts
@@ -31,7 +36,7 @@ export class SettingsResolver {
   get<T = unknown>(name: string, options: { backend?: string; default?: T } = {}): T {
     const spec = settingSpec(name)
     for (const candidate of settingNames(name, options.backend, spec?.scope ?? 'backend')) {
-      if (Object.hasOwn(this.#values, candidate)) return this.#values[candidate] as T
+      if (isSet(this.#values, candidate)) return this.#values[candidate] as T
     }
     if ('default' in options) return options.default as T
     return spec?.default as T
@@ -40,8 +45,12 @@ export class SettingsResolver {
   /** Whether any name in the lookup order is set. */
   has(name: string, backend?: string): boolean {
     const spec = settingSpec(name)
-    return settingNames(name, backend, spec?.scope ?? 'backend').some((n) =>
-      Object.hasOwn(this.#values, n),
-    )
+    return settingNames(name, backend, spec?.scope ?? 'backend').some((n) => isSet(this.#values, n))
+  }
+
+  /** The concrete name the value of `name` comes from (`SOCIAL_AUTH_OSSO_PIPELINE`), if any. */
+  sourceOf(name: string, backend?: string): string | undefined {
+    const spec = settingSpec(name)
+    return settingNames(name, backend, spec?.scope ?? 'backend').find((n) => isSet(this.#values, n))
   }
 }

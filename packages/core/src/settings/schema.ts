@@ -160,7 +160,7 @@ defineSettings({
   ASSOCIATE_BY_EMAIL_TRUST_PROVIDER: {
     type: 'boolean',
     scope: 'backend',
-    doc: 'Override whether this backend counts as a verified-email authority for `associate_by_email`.',
+    doc: 'Whether this backend’s verified emails may link to existing accounts (default: the backend’s own `emailAuthority`).',
   },
   FORCE_EMAIL_VALIDATION: {
     type: 'boolean',
@@ -177,7 +177,7 @@ defineSettings({
   EMAIL_VALIDATION_FUNCTION: {
     type: 'function-or-string',
     scope: 'global',
-    doc: 'Sends the validation email: `(ctx, code, partialToken)`.',
+    doc: 'Sends the validation email: `({ backend, code, partialToken })` (function or `module#export`).',
   },
   EMAIL_VALIDATION_URL: {
     type: 'string',

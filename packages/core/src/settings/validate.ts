@@ -35,17 +35,13 @@ const checks: Record<SettingType, [(v: unknown) => boolean, string]> = {
   string: [(v) => typeof v === 'string', 'a string'],
   number: [(v) => typeof v === 'number' && Number.isFinite(v), 'a finite number'],
   'string[]': [isStringArray, 'an array of strings'],
-  record: [
-    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-    'an object of strings',
-  ],
+  record: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object of strings'],
   'function-or-string': [
     (v) => typeof v === 'function' || typeof v === 'string',
     'a function or a "module#export" string',
   ],
   pipeline: [
-    (v) =>
-      Array.isArray(v) && v.every((s) => typeof s === 'function' || typeof s === 'string'),
+    (v) => Array.isArray(v) && v.every((s) => typeof s === 'function' || typeof s === 'string'),
     'an array of step functions or step names',
   ],
   backends: [(v) => Array.isArray(v), 'an array of backends'],

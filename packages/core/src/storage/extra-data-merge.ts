@@ -5,7 +5,10 @@ import type { JsonObject } from './types.js'
  * that omits a key (a refresh token, say) keeps the stored value. Undefined when nothing
  * changes; storages use this to skip the write.
  */
-export function mergeExtraData(stored: JsonObject | null | undefined, incoming: JsonObject): JsonObject | undefined {
+export function mergeExtraData(
+  stored: JsonObject | null | undefined,
+  incoming: JsonObject,
+): JsonObject | undefined {
   if (Object.keys(incoming).length === 0) return undefined
   const base = stored && typeof stored === 'object' ? stored : {}
   const merged: JsonObject = { ...base, ...incoming }

@@ -106,7 +106,12 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
     async getUsersByEmail(email: string) {
       const wanted = email.toLowerCase()
       return [...tables.users.values()]
-        .filter((u) => u.is_active !== false && typeof u.email === 'string' && u.email.toLowerCase() === wanted)
+        .filter(
+          (u) =>
+            u.is_active !== false &&
+            typeof u.email === 'string' &&
+            u.email.toLowerCase() === wanted,
+        )
         .map(copy)
     },
     async updateUser(target: User, changes: Record<string, unknown>) {
@@ -137,8 +142,10 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
     async createSocialAuth(owner: User, uid: string, provider: string) {
       if (uid === '') throw new Error('CHECK constraint failed: uid must not be empty')
       const key = `${provider}\u0000${uid}`
-      if (tables.socials.has(key)) throw new MemoryIntegrityError('social_auth_usersocialauth.provider, uid')
-      if (!tables.users.has(String(owner.id))) throw new Error(`FOREIGN KEY constraint failed: user ${String(owner.id)}`)
+      if (tables.socials.has(key))
+        throw new MemoryIntegrityError('social_auth_usersocialauth.provider, uid')
+      if (!tables.users.has(String(owner.id)))
+        throw new Error(`FOREIGN KEY constraint failed: user ${String(owner.id)}`)
       const now = new Date()
       const social: UserSocialAuth = {
         id: nextId(),
@@ -168,7 +175,9 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
       const others = [...tables.socials.values()].filter(
         (s) =>
           String(s.user_id) === String(owner.id) &&
-          (associationId === undefined ? s.provider !== backendName : String(s.id) !== String(associationId)),
+          (associationId === undefined
+            ? s.provider !== backendName
+            : String(s.id) !== String(associationId)),
       )
       return others.length > 0
     },
@@ -179,7 +188,11 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
 
   const nonce: NonceStorage = {
     async use(serverUrl, timestamp, salt) {
-      if (tables.nonces.some((n) => n.server_url === serverUrl && n.timestamp === timestamp && n.salt === salt)) {
+      if (
+        tables.nonces.some(
+          (n) => n.server_url === serverUrl && n.timestamp === timestamp && n.salt === salt,
+        )
+      ) {
         return false
       }
       tables.nonces.push({ id: nextId(), server_url: serverUrl, timestamp, salt })
@@ -205,7 +218,9 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
     async get({ serverUrl, handle }) {
       return tables.associations
         .filter(
-          (a) => (serverUrl === undefined || a.server_url === serverUrl) && (handle === undefined || a.handle === handle),
+          (a) =>
+            (serverUrl === undefined || a.server_url === serverUrl) &&
+            (handle === undefined || a.handle === handle),
         )
         .sort((a, b) => b.issued - a.issued)
         .map(copy)
@@ -218,7 +233,13 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
 
   const code: CodeStorage = {
     async makeCode(email) {
-      const record: Code = { id: nextId(), email, code: uuidHex(), verified: false, timestamp: new Date() }
+      const record: Code = {
+        id: nextId(),
+        email,
+        code: uuidHex(),
+        verified: false,
+        timestamp: new Date(),
+      }
       tables.codes.push(record)
       return copy(record)
     },

@@ -20,7 +20,8 @@ export interface User {
 }
 
 /** JSON-compatible values, the only ones `extra_data` and partials keep. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: JsonValue }
@@ -69,6 +70,8 @@ export interface PartialData {
   args: JsonValue[]
   kwargs: JsonObject
   allow_external_resume?: boolean
+  /** The pipeline that paused (absent in PSA's records: `auth`). */
+  pipeline?: 'auth' | 'disconnect'
 }
 
 /** A paused pipeline (PSA `Partial`, table `social_auth_partial`). */

@@ -53,6 +53,7 @@ export function dummyBackend(options: DummyBackendOptions = {}): BackendDefiniti
         ...names,
       }
     },
+    emailAuthority: true,
     isEmailVerified: () => options.emailVerified ?? false,
     extraDataFor: ({ response }) => ({
       access_token: typeof response.access_token === 'string' ? response.access_token : 'foobar',

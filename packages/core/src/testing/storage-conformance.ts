@@ -7,10 +7,17 @@ export interface ConformanceCase {
   readonly run: (storage: Storage) => Promise<void>
 }
 
-const newUser = (storage: Storage, username: string, extra: Record<string, unknown> = {}): Promise<User> =>
+const newUser = (
+  storage: Storage,
+  username: string,
+  extra: Record<string, unknown> = {},
+): Promise<User> =>
   storage.user.createUser({ username, email: `${username}@example.com`, ...extra })
 
-async function rejectsWithIntegrityError(storage: Storage, work: () => Promise<unknown>): Promise<void> {
+async function rejectsWithIntegrityError(
+  storage: Storage,
+  work: () => Promise<unknown>,
+): Promise<void> {
   let thrown: unknown
   try {
     await work()
@@ -18,7 +25,11 @@ async function rejectsWithIntegrityError(storage: Storage, work: () => Promise<u
     thrown = err
   }
   assert.ok(thrown, 'expected a unique-constraint error')
-  assert.equal(storage.isIntegrityError(thrown), true, `not an integrity error: ${String(thrown)}`)
+  assert.equal(
+    storage.isIntegrityError(thrown),
+    true,
+    `not an integrity error: ${thrown instanceof Error ? thrown.message : JSON.stringify(thrown)}`,
+  )
 }
 
 /**
@@ -41,7 +52,7 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
       assert.equal(read?.username, 'alice')
       assert.equal(read?.email, 'alice@example.com')
       assert.equal(read?.first_name, 'Alice')
-      assert.equal(storage.user.getUsername(read!), 'alice')
+      assert.equal(storage.user.getUsername(read), 'alice')
     },
   },
   {
@@ -89,7 +100,10 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
     name: 'saves changed user fields',
     async run(storage) {
       const created = await newUser(storage, 'editor')
-      const updated = await storage.user.updateUser(created, { first_name: 'Ed', last_name: 'Itor' })
+      const updated = await storage.user.updateUser(created, {
+        first_name: 'Ed',
+        last_name: 'Itor',
+      })
       assert.equal(updated.first_name, 'Ed')
       const read = await storage.user.getUser(created.id)
       assert.equal(read?.last_name, 'Itor')
@@ -124,8 +138,14 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
       const second = await newUser(storage, 'lower')
       await storage.user.createSocialAuth(first, 'AbC', 'github')
       await storage.user.createSocialAuth(second, 'abc', 'github')
-      assert.equal(String((await storage.user.getSocialAuth('github', 'AbC'))?.user_id), String(first.id))
-      assert.equal(String((await storage.user.getSocialAuth('github', 'abc'))?.user_id), String(second.id))
+      assert.equal(
+        String((await storage.user.getSocialAuth('github', 'AbC'))?.user_id),
+        String(first.id),
+      )
+      assert.equal(
+        String((await storage.user.getSocialAuth('github', 'abc'))?.user_id),
+        String(second.id),
+      )
       assert.equal(await storage.user.getSocialAuth('github', 'ABC'), null)
     },
   },
@@ -135,7 +155,9 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
       const first = await newUser(storage, 'first')
       const second = await newUser(storage, 'second')
       await storage.user.createSocialAuth(first, 'same', 'osso')
-      await rejectsWithIntegrityError(storage, () => storage.user.createSocialAuth(second, 'same', 'osso'))
+      await rejectsWithIntegrityError(storage, () =>
+        storage.user.createSocialAuth(second, 'same', 'osso'),
+      )
     },
   },
   {
@@ -167,7 +189,10 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
     async run(storage) {
       const owner = await newUser(storage, 'tokens')
       const social = await storage.user.createSocialAuth(owner, 't1', 'osso')
-      assert.equal(await storage.user.setExtraData(social, { access_token: 'a', refresh_token: 'r' }), true)
+      assert.equal(
+        await storage.user.setExtraData(social, { access_token: 'a', refresh_token: 'r' }),
+        true,
+      )
       assert.equal(await storage.user.setExtraData(social, { access_token: 'b' }), true)
       assert.equal(await storage.user.setExtraData(social, { access_token: 'b' }), false)
       const read = await storage.user.getSocialAuth('osso', 't1')
@@ -179,7 +204,9 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
     async run(storage) {
       const owner = await newUser(storage, 'nested')
       const social = await storage.user.createSocialAuth(owner, 'n1', 'oidc')
-      const data = { context: { iss: 'https://op.example', aud: ['a', 'b'], n: 1, ok: true, none: null } }
+      const data = {
+        context: { iss: 'https://op.example', aud: ['a', 'b'], n: 1, ok: true, none: null },
+      }
       await storage.user.setExtraData(social, data)
       assert.deepEqual((await storage.user.getSocialAuth('oidc', 'n1'))?.extra_data, data)
     },
@@ -215,14 +242,19 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
       assert.equal(await storage.nonce.use('https://op.example', 100, 'salt'), false)
       const found = await storage.nonce.get('https://op.example', 'salt')
       assert.equal(found?.timestamp, 100)
-      await storage.nonce.delete(found!)
+      await storage.nonce.delete(found)
       assert.equal(await storage.nonce.get('https://op.example', 'salt'), null)
     },
   },
   {
     name: 'upserts associations on server url and handle, newest first',
     async run(storage) {
-      const base = { server_url: 'https://op.example', secret: 's', lifetime: 0, assoc_type: 'state' }
+      const base = {
+        server_url: 'https://op.example',
+        secret: 's',
+        lifetime: 0,
+        assoc_type: 'state',
+      }
       await storage.association.store({ ...base, handle: 'h1', issued: 1 })
       await storage.association.store({ ...base, handle: 'h2', issued: 2 })
       await storage.association.store({ ...base, handle: 'h1', issued: 3, secret: 'updated' })
@@ -248,7 +280,7 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
       assert.equal(code.verified, false)
       const found = await storage.code.getCode(code.code)
       assert.equal(found?.email, 'a@example.com')
-      await storage.code.verify(found!)
+      await storage.code.verify(found)
       assert.equal((await storage.code.getCode(code.code))?.verified, true)
       assert.equal(await storage.code.getCode('unknown'), null)
     },
@@ -260,7 +292,12 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
         token: 'a'.repeat(32),
         backend: 'osso',
         next_step: 4,
-        data: { args: [], kwargs: { uid: 'u', details: { email: 'x@y.z' }, is_new: true }, allow_external_resume: false },
+        data: {
+          args: [],
+          kwargs: { uid: 'u', details: { email: 'x@y.z' }, is_new: true },
+          allow_external_resume: false,
+          pipeline: 'disconnect',
+        },
         timestamp: new Date(),
       }
       await storage.partial.store(record)
@@ -291,7 +328,9 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
   {
     name: 'commits a successful transaction',
     async run(storage) {
-      const id = await storage.transaction(async (tx) => (await tx.user.createUser({ username: 'kept' })).id)
+      const id = await storage.transaction(
+        async (tx) => (await tx.user.createUser({ username: 'kept' })).id,
+      )
       assert.equal((await storage.user.getUser(id))?.username, 'kept')
     },
   },

@@ -14,7 +14,10 @@ export class MemorySession implements Session {
   }
 
   set(key: string, value: unknown): void {
-    this.values.set(key, value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown))
+    this.values.set(
+      key,
+      value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown),
+    )
   }
 
   pop<T = unknown>(key: string): T | undefined {
@@ -41,7 +44,9 @@ export interface TestStrategy extends Strategy {
  * await social.begin(strategy, 'dummy')
  * ```
  */
-export function createTestStrategy(options: { host?: string; session?: MemorySession } = {}): TestStrategy {
+export function createTestStrategy(
+  options: { host?: string; session?: MemorySession } = {},
+): TestStrategy {
   const host = options.host ?? 'myapp.com'
   let method = 'GET'
   let query: RequestData = {}

@@ -1,5 +1,6 @@
 /** PSA's `social_core.pipeline.disconnect` steps. */
 import { NotAllowedToDisconnect } from '../../errors.js'
+import { socialAccount } from '../../events.js'
 import type { DisconnectContext, StepResult } from '../context.js'
 
 /** Refuses to remove the user's last way to log in. */
@@ -10,7 +11,9 @@ export async function allowedToDisconnect(ctx: DisconnectContext): Promise<StepR
 
 /** The associations to remove: all of this provider's, or the one with `association_id`. */
 export async function getEntries(ctx: DisconnectContext): Promise<StepResult> {
-  return { entries: await ctx.storage.user.getSocialAuthForUser(ctx.user, ctx.name, ctx.association_id) }
+  return {
+    entries: await ctx.storage.user.getSocialAuthForUser(ctx.user, ctx.name, ctx.association_id),
+  }
 }
 
 /**
@@ -19,11 +22,11 @@ export async function getEntries(ctx: DisconnectContext): Promise<StepResult> {
  */
 export async function revokeTokens(ctx: DisconnectContext): Promise<StepResult> {
   if (!ctx.settings.get<boolean>('REVOKE_TOKENS_ON_DISCONNECT')) return undefined
-  const revoke = ctx.backend.definition.revokeToken
-  if (!revoke) return undefined
+  const definition = ctx.backend.definition
+  if (!definition.revokeToken) return undefined
   for (const social of ctx.entries ?? []) {
     if (social.provider !== ctx.backend.name || !social.extra_data.access_token) continue
-    await revoke.call(ctx.backend.definition, { backend: ctx.backend, settings: ctx.settings, social })
+    await definition.revokeToken({ backend: ctx.backend, settings: ctx.settings, social })
   }
   return undefined
 }
@@ -32,7 +35,11 @@ export async function revokeTokens(ctx: DisconnectContext): Promise<StepResult> 
 export async function disconnect(ctx: DisconnectContext): Promise<StepResult> {
   for (const social of ctx.entries ?? []) {
     await ctx.storage.user.disconnect(social)
-    ctx.emit('account.disconnected', { backend: ctx.name, user: ctx.user, social })
+    ctx.emit('account.disconnected', {
+      backend: ctx.name,
+      user: ctx.user,
+      social: socialAccount(social),
+    })
   }
   return undefined
 }

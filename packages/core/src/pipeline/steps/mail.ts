@@ -16,7 +16,8 @@ const SESSION_ADDRESS = 'email_validation_address'
 export const mailValidation = partialStep<PipelineContext>(
   async function mailValidation(ctx): Promise<StepResult> {
     const { backend, details } = ctx
-    const requires = backend.requiresEmailValidation || backend.setting<boolean>('FORCE_EMAIL_VALIDATION')
+    const requires =
+      backend.requiresEmailValidation || backend.setting<boolean>('FORCE_EMAIL_VALIDATION')
     const email = typeof details.email === 'string' ? details.email : ''
     const send = email !== '' && (ctx.is_new || backend.setting<boolean>('PASSWORDLESS'))
     if (!requires || !send) return undefined

@@ -3,6 +3,7 @@
  * association creation, extra data, and the opt-in association by email.
  */
 import { AuthAlreadyAssociated, AuthForbidden, AuthLinkRefused } from '../../errors.js'
+import { socialAccount } from '../../events.js'
 import type { PipelineContext, StepResult } from '../context.js'
 
 const sameId = (a: unknown, b: unknown): boolean => String(a) === String(b)
@@ -42,7 +43,7 @@ export async function associateUser(ctx: PipelineContext): Promise<StepResult> {
   if (!user || ctx.social || uid === undefined) return undefined
   try {
     const social = await ctx.storage.user.createSocialAuth(user, uid, ctx.backend.name)
-    ctx.emit('account.linked', { backend: ctx.backend.name, user, social })
+    ctx.emit('account.linked', { backend: ctx.backend.name, user, social: socialAccount(social) })
     return { social, user, new_association: true }
   } catch (err) {
     // A user created in this run cannot own the row another login inserted: let the whole

@@ -19,7 +19,7 @@ export async function getUsername(ctx: PipelineContext): Promise<StepResult> {
 
   const email = typeof details.email === 'string' ? details.email : ''
   const provided = typeof details.username === 'string' ? details.username : ''
-  let base =
+  const base =
     backend.setting<boolean>('USERNAME_IS_FULL_EMAIL') && email ? email : provided || uuidHex()
   const maxLength = storage.user.usernameMaxLength()
   const uuidLength = backend.setting<number>('UUID_LENGTH')
@@ -30,15 +30,20 @@ export async function getUsername(ctx: PipelineContext): Promise<StepResult> {
     ? (backend.setting<StringFunction | undefined>('SLUGIFY_FUNCTION') ?? slugify)
     : (value) => value
 
+  // Every retry appends a fresh suffix to the same cut base (PSA's `short_username`), so a
+  // second collision does not grow the name by another suffix.
+  const short = base.slice(0, Math.max(0, maxLength - uuidLength))
   let username = slug(clean(base.slice(0, maxLength)))
   for (let attempt = 0; !username || (await storage.user.userExists({ username })); attempt++) {
     if (attempt >= MAX_USERNAME_ATTEMPTS) {
-      throw new ImproperlyConfigured('Could not find a free username; check CLEAN_USERNAME_FUNCTION', {
-        backend: backend.name,
-      })
+      throw new ImproperlyConfigured(
+        'Could not find a free username; check CLEAN_USERNAME_FUNCTION',
+        {
+          backend: backend.name,
+        },
+      )
     }
-    base = base.slice(0, Math.max(0, maxLength - uuidLength)) + uuidHex().slice(0, uuidLength)
-    username = slug(clean(base))
+    username = slug(clean((short + uuidHex().slice(0, uuidLength)).slice(0, maxLength)))
   }
   return { username }
 }
@@ -70,7 +75,9 @@ export async function userDetails(ctx: PipelineContext): Promise<StepResult> {
   const { user, backend } = ctx
   if (!user) return undefined
   const protectedFields = new Set([
-    ...(backend.setting<boolean>('NO_DEFAULT_PROTECTED_USER_FIELDS') ? [] : DEFAULT_PROTECTED_USER_FIELDS),
+    ...(backend.setting<boolean>('NO_DEFAULT_PROTECTED_USER_FIELDS')
+      ? []
+      : DEFAULT_PROTECTED_USER_FIELDS),
     ...backend.setting<string[]>('PROTECTED_USER_FIELDS'),
   ])
   const immutable = new Set(backend.setting<string[]>('IMMUTABLE_USER_FIELDS'))

@@ -1,0 +1,190 @@
+import { describe, expect, it } from '@jest/globals'
+import { createSocialAuth, memoryStorage, SettingsResolver, settingsFromEnv } from '../src/index.js'
+import { codeOf, dummy, location, login, setup } from './helpers.js'
+
+describe('settings lookup (psa.md §1.4)', () => {
+  it('prefers SOCIAL_AUTH_<BACKEND>_<NAME>, then SOCIAL_AUTH_<NAME>, then <NAME> (PSA behaviour 1)', () => {
+    const settings = new SettingsResolver({
+      SOCIAL_AUTH_OSSO_LOGIN_URL: '/osso',
+      SOCIAL_AUTH_LOGIN_URL: '/social',
+      LOGIN_URL: '/bare',
+      SOCIAL_AUTH_LOGIN_ERROR_URL: '/error',
+      INACTIVE_USER_URL: '/inactive',
+    })
+    expect(settings.get('LOGIN_URL', { backend: 'osso' })).toBe('/osso')
+    expect(settings.get('LOGIN_URL', { backend: 'github' })).toBe('/social')
+    expect(settings.get('LOGIN_URL')).toBe('/social')
+    expect(settings.get('LOGIN_ERROR_URL', { backend: 'osso' })).toBe('/error')
+    expect(settings.get('INACTIVE_USER_URL', { backend: 'osso' })).toBe('/inactive')
+  })
+
+  it('upper-cases the backend name and turns dashes into underscores in per-backend names', () => {
+    const settings = new SettingsResolver({ SOCIAL_AUTH_GOOGLE_OAUTH2_LOGIN_URL: '/google' })
+    expect(settings.get('LOGIN_URL', { backend: 'google-oauth2' })).toBe('/google')
+  })
+
+  it('lets a present false or null win over a lower name and the default, as PSA does', () => {
+    const settings = new SettingsResolver({
+      SOCIAL_AUTH_DUMMY_CLEAN_USERNAMES: false,
+      SOCIAL_AUTH_LOGIN_URL: null,
+      LOGIN_URL: '/x',
+    })
+    expect(settings.get('CLEAN_USERNAMES', { backend: 'dummy' })).toBe(false)
+    expect(settings.get('CLEAN_USERNAMES', { backend: 'other' })).toBe(true)
+    expect(settings.get('LOGIN_URL')).toBeNull()
+  })
+
+  it('treats a name holding undefined as unset, so `X: process.env.X` never shadows a value or a safe default', () => {
+    const settings = new SettingsResolver({
+      SOCIAL_AUTH_DUMMY_LOGIN_URL: undefined,
+      LOGIN_URL: '/login',
+      SOCIAL_AUTH_SANITIZE_REDIRECTS: undefined,
+    })
+    expect(settings.get('LOGIN_URL', { backend: 'dummy' })).toBe('/login')
+    expect(settings.get('SANITIZE_REDIRECTS', { backend: 'dummy' })).toBe(true)
+    expect(settings.has('SANITIZE_REDIRECTS', 'dummy')).toBe(false)
+  })
+
+  it('returns PSA’s defaults for unset engine settings (§2.7)', () => {
+    const settings = new SettingsResolver({})
+    expect(settings.get('USER_FIELDS')).toEqual(['username', 'email'])
+    expect(settings.get('UUID_LENGTH')).toBe(16)
+    expect(settings.get('CLEAN_USERNAMES')).toBe(true)
+    expect(settings.get('SLUGIFY_USERNAMES')).toBe(false)
+    expect(settings.get('SANITIZE_REDIRECTS')).toBe(true)
+    expect(settings.get('ALLOWED_REDIRECT_SCHEMES')).toEqual(['http', 'https'])
+    expect(settings.get('PARTIAL_PIPELINE_TOKEN_NAME')).toBe('partial_token')
+    expect(settings.get('PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER')).toBe(
+      'partial_pipeline_confirm',
+    )
+    expect(settings.get('REVOKE_TOKENS_ON_DISCONNECT')).toBe(false)
+  })
+
+  it('reads a per-backend KEY and never falls back to a global SOCIAL_AUTH_KEY or KEY (psa.md §9 fix)', async () => {
+    const t = await setup(
+      {
+        SOCIAL_AUTH_DUMMY_KEY: 'dummy-key',
+        SOCIAL_AUTH_KEY: 'global-key',
+        KEY: 'bare-key',
+        SOCIAL_AUTH_SECRET: 's',
+      },
+      { backends: [dummy(), dummy({ name: 'other' })] },
+    )
+    expect(t.social.getBackend('dummy').setting('KEY')).toBe('dummy-key')
+    expect(t.social.getBackend('other').setting('KEY')).toBeUndefined()
+    expect(t.social.getBackend('other').setting('SECRET')).toBeUndefined()
+  })
+
+  it('reads the account id from a configured ID_KEY (PSA behaviour 2)', async () => {
+    const t = await setup({ SOCIAL_AUTH_DUMMY_ID_KEY: 'custom_id' })
+    expect(
+      t.social.getBackend('dummy').getUserId({}, { custom_id: '12345', default_id: '67890' }),
+    ).toBe('12345')
+  })
+
+  it('uses the per-backend value of a URL setting in the redirect decision', async () => {
+    const t = await setup({ SOCIAL_AUTH_DUMMY_LOGIN_REDIRECT_URL: '/dummy-home' })
+    expect(location(await login(t))).toBe('/dummy-home')
+  })
+})
+
+describe('setting types are checked in createSocialAuth', () => {
+  it('fails with ERR_INVALID_SETTING naming a setting of the wrong type', async () => {
+    const err = await createSocialAuth({
+      settings: { AUTHENTICATION_BACKENDS: [dummy()], SOCIAL_AUTH_DUMMY_USER_FIELDS: 'username' },
+      storage: memoryStorage(),
+    }).catch((e: unknown) => e)
+    expect(err).toMatchObject({
+      code: 'ERR_INVALID_SETTING',
+      setting: 'SOCIAL_AUTH_DUMMY_USER_FIELDS',
+    })
+    expect((err as Error).message).toContain('SOCIAL_AUTH_DUMMY_USER_FIELDS')
+  })
+
+  it('fails with ERR_INVALID_SETTING for a boolean given as a string', async () => {
+    const code = await codeOf(
+      createSocialAuth({
+        settings: { SOCIAL_AUTH_SANITIZE_REDIRECTS: 'yes' },
+        storage: memoryStorage(),
+      }),
+    )
+    expect(code).toBe('ERR_INVALID_SETTING')
+  })
+
+  it('fails with ERR_INVALID_SETTING for a function setting that names no loadable export', async () => {
+    const err = await createSocialAuth({
+      settings: { SOCIAL_AUTH_CLEAN_USERNAME_FUNCTION: 'myapp.utils.clean' },
+      storage: memoryStorage(),
+    }).catch((e: unknown) => e)
+    expect(err).toMatchObject({
+      code: 'ERR_INVALID_SETTING',
+      setting: 'SOCIAL_AUTH_CLEAN_USERNAME_FUNCTION',
+    })
+  })
+
+  it('fails with ERR_STORAGE_MISSING without a storage (PSA behaviour 70, StrategyMissingBackendError)', async () => {
+    const code = await codeOf(createSocialAuth({ settings: {}, storage: undefined as never }))
+    expect(code).toBe('ERR_STORAGE_MISSING')
+  })
+})
+
+describe('settingsFromEnv', () => {
+  it('reads SOCIAL_AUTH_* and known bare names, typed by the known settings', () => {
+    const settings = settingsFromEnv({
+      SOCIAL_AUTH_OSSO_KEY: 'client',
+      SOCIAL_AUTH_OSSO_SECRET: 'secret',
+      SOCIAL_AUTH_OSSO_BASE_URL: 'https://osso.example',
+      LOGIN_REDIRECT_URL: '/profile',
+      SOCIAL_AUTH_SANITIZE_REDIRECTS: 'false',
+      SOCIAL_AUTH_UUID_LENGTH: '8',
+      SOCIAL_AUTH_WHITELISTED_DOMAINS: 'example.com, example.org',
+      SOCIAL_AUTH_USER_FIELDS: '["username","email"]',
+      SOCIAL_AUTH_USER_FIELD_MAPPING: '{"fullname":"display_name"}',
+      SOCIAL_AUTH_PIPELINE: 'social_details,social_uid',
+      PATH: '/usr/bin',
+      KEY: 'a-bare-key-is-never-taken',
+    })
+    expect(settings).toEqual({
+      SOCIAL_AUTH_OSSO_KEY: 'client',
+      SOCIAL_AUTH_OSSO_SECRET: 'secret',
+      SOCIAL_AUTH_OSSO_BASE_URL: 'https://osso.example',
+      LOGIN_REDIRECT_URL: '/profile',
+      SOCIAL_AUTH_SANITIZE_REDIRECTS: false,
+      SOCIAL_AUTH_UUID_LENGTH: 8,
+      SOCIAL_AUTH_WHITELISTED_DOMAINS: ['example.com', 'example.org'],
+      SOCIAL_AUTH_USER_FIELDS: ['username', 'email'],
+      SOCIAL_AUTH_USER_FIELD_MAPPING: { fullname: 'display_name' },
+      SOCIAL_AUTH_PIPELINE: ['social_details', 'social_uid'],
+    })
+  })
+
+  it('treats an empty boolean or number variable as unset rather than false', () => {
+    expect(
+      settingsFromEnv({ SOCIAL_AUTH_SANITIZE_REDIRECTS: '', SOCIAL_AUTH_UUID_LENGTH: ' ' }),
+    ).toEqual({})
+  })
+
+  it('fails with ERR_INVALID_SETTING for a variable that does not parse', () => {
+    expect(() => settingsFromEnv({ SOCIAL_AUTH_SANITIZE_REDIRECTS: 'maybe' })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_SETTING',
+        setting: 'SOCIAL_AUTH_SANITIZE_REDIRECTS',
+      }),
+    )
+    expect(() => settingsFromEnv({ SOCIAL_AUTH_USER_FIELD_MAPPING: '{oops' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_SETTING' }),
+    )
+  })
+
+  it('gives createSocialAuth settings that drive a login', async () => {
+    const t = await setup(
+      settingsFromEnv({
+        LOGIN_REDIRECT_URL: '/from-env',
+        SOCIAL_AUTH_PIPELINE:
+          'social_details,social_uid,social_user,get_username,create_user,associate_user',
+      }),
+    )
+    expect(location(await login(t))).toBe('/from-env')
+    expect(t.logins).toHaveLength(1)
+  })
+})
