@@ -340,7 +340,10 @@ export class AuthLinkRefused extends AuthException {
   readonly reason: LinkRefusalReason
   /** The provider account id that was not linked. */
   readonly uid: string | undefined
-  constructor(reason: LinkRefusalReason, options?: SocialAuthErrorOptions & { uid?: string | undefined }) {
+  constructor(
+    reason: LinkRefusalReason,
+    options?: SocialAuthErrorOptions & { uid?: string | undefined },
+  ) {
     super(
       reason === 'ambiguous_email'
         ? 'The given email address is associated with another account'

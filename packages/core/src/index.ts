@@ -1,4 +1,9 @@
-export { createSocialAuth, type SocialAuth, type SocialAuthOptions, type UserBackendsData } from './social-auth.js'
+export {
+  createSocialAuth,
+  type SocialAuth,
+  type SocialAuthOptions,
+  type UserBackendsData,
+} from './social-auth.js'
 export type { CompleteOptions, LoginInfo } from './actions/complete.js'
 export type { DisconnectOptions } from './actions/disconnect.js'
 export type { ErrorMode } from './actions/errors.js'
@@ -40,7 +45,12 @@ export {
 } from './pipeline/steps/social-auth.js'
 export { getUsername, createUser, userDetails } from './pipeline/steps/user.js'
 export { mailValidation } from './pipeline/steps/mail.js'
-export { allowedToDisconnect, getEntries, revokeTokens, disconnect } from './pipeline/steps/disconnect.js'
+export {
+  allowedToDisconnect,
+  getEntries,
+  revokeTokens,
+  disconnect,
+} from './pipeline/steps/disconnect.js'
 export type { EmailValidationRequest } from './email-validation.js'
 export {
   SocialAuthEmitter,

@@ -1,8 +1,7 @@
-import { redirectUri } from '../absolute-uri.js'
-import type { BackendCall } from '../backends/definition.js'
 import { getBackend, type Engine } from '../engine.js'
 import type { ActionResponse } from '../responses.js'
 import type { Strategy } from '../strategy.js'
+import { backendCall } from './call.js'
 import { sanitizeNext, settingUrl } from './urls.js'
 
 /**
@@ -27,15 +26,5 @@ export async function begin(
     if (next !== undefined) session.set('next', next)
   }
   engine.events.emit('auth.started', { backend: backend.name })
-  const call: BackendCall = {
-    backend,
-    strategy,
-    storage: engine.storage,
-    settings: engine.settings,
-    redirectUri: redirectUri(engine.settings, strategy, backend.name),
-    data: strategy.requestData(),
-    next,
-    now: engine.now,
-  }
-  return backend.definition.start(call)
+  return backend.definition.start(backendCall(engine, strategy, backend, next))
 }

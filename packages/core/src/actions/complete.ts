@@ -1,17 +1,17 @@
-import { redirectUri } from '../absolute-uri.js'
-import type { BackendCall, BoundBackend } from '../backends/definition.js'
+import type { BoundBackend } from '../backends/definition.js'
 import { getBackend, type Engine } from '../engine.js'
 import { socialAccount } from '../events.js'
 import { sessionTimeout } from '../expiration.js'
-import { AuthNoUser, AuthPartialRefused } from '../errors.js'
+import { AuthNoUser } from '../errors.js'
 import type { PipelineContext, PipelineServices } from '../pipeline/context.js'
 import { loadPartialKwargs } from '../pipeline/partial.js'
-import { cleanPartialPipeline, decidePartialResume } from '../pipeline/partial-resume.js'
+import { cleanPartialPipeline } from '../pipeline/partial-resume.js'
 import type { PipelineOutcome } from '../pipeline/runner.js'
 import { appendQuery } from '../redirects.js'
 import { redirect, type ActionResponse } from '../responses.js'
 import type { User, UserSocialAuth } from '../storage/types.js'
 import type { Strategy } from '../strategy.js'
+import { backendCall, partialDecision } from './call.js'
 import { errorResponse, type ErrorMode } from './errors.js'
 import { runInTransaction } from './run-in-transaction.js'
 import { finalRedirect, settingUrl } from './urls.js'
@@ -147,16 +147,8 @@ export async function complete(
 ): Promise<ActionResponse> {
   try {
     const backend = getBackend(engine, backendName)
-    const decision = await decidePartialResume({
-      strategy,
-      storage: engine.storage,
-      backend,
-      settings: engine.settings,
-      now: engine.now(),
-      kind: 'auth',
-    })
+    const decision = await partialDecision(engine, strategy, backend, 'auth')
     if (decision.kind === 'response') return decision.response
-    if (decision.kind === 'halt') throw new AuthPartialRefused({ backend: backend.name })
 
     let outcome: PipelineOutcome<PipelineContext>
     let next: string | undefined
@@ -176,16 +168,7 @@ export async function complete(
       )
       await cleanPartialPipeline(strategy, engine.storage, decision.token)
     } else {
-      const call: BackendCall = {
-        backend,
-        strategy,
-        storage: engine.storage,
-        settings: engine.settings,
-        redirectUri: redirectUri(engine.settings, strategy, backend.name),
-        data: strategy.requestData(),
-        now: engine.now,
-      }
-      const result = await backend.definition.complete(call)
+      const result = await backend.definition.complete(backendCall(engine, strategy, backend))
       next = result.next
       outcome = await runAuth(
         engine,

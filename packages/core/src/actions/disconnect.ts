@@ -1,12 +1,13 @@
 import { absoluteUri } from '../absolute-uri.js'
 import { getBackend, type Engine } from '../engine.js'
-import { AuthPartialRefused, LoginRequired } from '../errors.js'
+import { LoginRequired } from '../errors.js'
 import type { DisconnectContext, PipelineServices } from '../pipeline/context.js'
 import { loadPartialKwargs } from '../pipeline/partial.js'
-import { cleanPartialPipeline, decidePartialResume } from '../pipeline/partial-resume.js'
+import { cleanPartialPipeline } from '../pipeline/partial-resume.js'
 import { redirect, type ActionResponse } from '../responses.js'
 import type { User, UserId } from '../storage/types.js'
 import type { Strategy } from '../strategy.js'
+import { partialDecision } from './call.js'
 import { errorResponse, type ErrorMode } from './errors.js'
 import { runInTransaction } from './run-in-transaction.js'
 import { finalRedirect, sanitizeNext, settingUrl } from './urls.js'
@@ -35,16 +36,8 @@ export async function disconnect(
     const backend = getBackend(engine, backendName)
     if (!options.user) throw new LoginRequired({ backend: backend.name })
     const user = options.user
-    const decision = await decidePartialResume({
-      strategy,
-      storage: engine.storage,
-      backend,
-      settings: engine.settings,
-      now: engine.now(),
-      kind: 'disconnect',
-    })
+    const decision = await partialDecision(engine, strategy, backend, 'disconnect')
     if (decision.kind === 'response') return decision.response
-    if (decision.kind === 'halt') throw new AuthPartialRefused({ backend: backend.name })
 
     let initial: Record<string, unknown> = { association_id: options.associationId }
     let start = 0

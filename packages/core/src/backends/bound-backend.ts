@@ -25,7 +25,10 @@ function extraDataEntry(entry: ExtraDataEntry, backend: string): [string, string
 }
 
 /** Binds a definition to the app's settings (the engine's view of a backend). */
-export function bindBackend(definition: BackendDefinition, settings: SettingsResolver): BoundBackend {
+export function bindBackend(
+  definition: BackendDefinition,
+  settings: SettingsResolver,
+): BoundBackend {
   const name = definition.name
   const setting = <T>(settingName: string, ...fallback: [T?]): T =>
     fallback.length > 0
@@ -67,7 +70,10 @@ export function bindBackend(definition: BackendDefinition, settings: SettingsRes
     },
 
     isEmailVerified(response: ProviderResponse, details: UserDetails): boolean {
-      const authority = setting<boolean | undefined>('ASSOCIATE_BY_EMAIL_TRUST_PROVIDER') ?? definition.emailAuthority ?? false
+      const authority =
+        setting<boolean | undefined>('ASSOCIATE_BY_EMAIL_TRUST_PROVIDER') ??
+        definition.emailAuthority ??
+        false
       return authority && definition.isEmailVerified?.(response, details) === true
     },
 
@@ -79,7 +85,8 @@ export function bindBackend(definition: BackendDefinition, settings: SettingsRes
         : [...(definition.extraData ?? []), ...setting<ExtraDataEntry[]>('EXTRA_DATA', [])]
       for (const entry of entries) {
         const [key, alias, discard] = extraDataEntry(entry, name)
-        const value = key in args.response ? args.response[key] : (args.details[key] ?? args.details[alias])
+        const value =
+          key in args.response ? args.response[key] : (args.details[key] ?? args.details[alias])
         if (discard && !value) continue
         data[alias] = value ?? null
       }

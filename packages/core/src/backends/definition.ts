@@ -18,10 +18,7 @@ export interface UserDetails {
 
 /** An `EXTRA_DATA` entry: `name`, `[name]`, `[name, alias]` or `[name, alias, discardIfFalsy]`. */
 export type ExtraDataEntry =
-  | string
-  | readonly [string]
-  | readonly [string, string]
-  | readonly [string, string, boolean]
+  string | readonly [string] | readonly [string, string] | readonly [string, string, boolean]
 
 /** Everything a backend needs for one request. */
 export interface BackendCall {

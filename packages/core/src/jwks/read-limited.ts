@@ -8,7 +8,7 @@ export async function readLimited(response: Response, maxBytes: number): Promise
     throw new Error(`response body of ${declared} bytes exceeds ${maxBytes}`)
   }
   if (!response.body) return ''
-  const reader = response.body.getReader()
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
   const chunks: Uint8Array[] = []
   let total = 0
   for (;;) {

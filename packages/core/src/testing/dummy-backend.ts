@@ -37,13 +37,20 @@ export function dummyBackend(options: DummyBackendOptions = {}): BackendDefiniti
       return redirect(url.href)
     },
     async complete(call) {
-      if (call.data.error) throw new AuthCanceled(call.data.error_description ?? '', { backend: name, error: call.data.error })
+      if (call.data.error)
+        throw new AuthCanceled(call.data.error_description ?? '', {
+          backend: name,
+          error: call.data.error,
+        })
       const state = call.data.state
       if (!state) throw new AuthMissingParameter('state', { backend: name })
       const expected = call.strategy.session.pop<string>(stateKey)
-      if (!expected || !timingSafeEqualStrings(expected, state)) throw new AuthStateForbidden({ backend: name })
+      if (!expected || !timingSafeEqualStrings(expected, state))
+        throw new AuthStateForbidden({ backend: name })
       const code = call.data.code ?? ''
-      return { response: options.response?.(code) ?? { id: 1, login: 'foobar', email: 'foo@bar.com' } }
+      return {
+        response: options.response?.(code) ?? { id: 1, login: 'foobar', email: 'foo@bar.com' },
+      }
     },
     getUserDetails(response) {
       const names = getUserNames(typeof response.name === 'string' ? response.name : '')
