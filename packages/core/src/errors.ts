@@ -330,7 +330,7 @@ export class AuthMissingUid extends AuthException {
 coded(AuthMissingUid, 'ERR_AUTH_MISSING_UID', 502)
 
 /** Why an automatic link to an existing account was refused. */
-export type LinkRefusalReason = 'email_not_verified' | 'ambiguous_email'
+export type LinkRefusalReason = 'email_not_verified' | 'ambiguous_email' | 'account_mismatch'
 
 /**
  * An existing account matched by email was not linked: the provider does not vouch for the
@@ -347,7 +347,9 @@ export class AuthLinkRefused extends AuthException {
     super(
       reason === 'ambiguous_email'
         ? 'The given email address is associated with another account'
-        : 'An account with this email exists; sign in with it first, then link this one',
+        : reason === 'account_mismatch'
+          ? 'You signed in to a different account than the one this email belongs to'
+          : 'An account with this email exists; sign in with it first, then link this one',
       { status: 409, ...options },
     )
     this.reason = reason

@@ -43,6 +43,11 @@ export {
   loadExtraData,
   associateByEmail,
 } from './pipeline/steps/social-auth.js'
+export {
+  safeLinkByEmail,
+  PENDING_LINK_SESSION_KEY,
+  type PendingLink,
+} from './pipeline/steps/safe-link.js'
 export { getUsername, createUser, userDetails } from './pipeline/steps/user.js'
 export { mailValidation } from './pipeline/steps/mail.js'
 export {

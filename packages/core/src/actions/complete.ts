@@ -5,6 +5,8 @@ import { sessionTimeout } from '../expiration.js'
 import { AuthNoUser } from '../errors.js'
 import type { PipelineContext, PipelineServices } from '../pipeline/context.js'
 import { loadPartialKwargs } from '../pipeline/partial.js'
+import { PENDING_LINK_SESSION_KEY, type PendingLink } from '../pipeline/steps/safe-link.js'
+import { redirectUri } from '../absolute-uri.js'
 import { cleanPartialPipeline } from '../pipeline/partial-resume.js'
 import type { PipelineOutcome } from '../pipeline/runner.js'
 import { appendQuery } from '../redirects.js'
@@ -66,6 +68,24 @@ function runAuth(
   return runInTransaction(engine, steps, makeContext, startIndex)
 }
 
+/**
+ * Where to resume a guided link paused for another backend (see `safe_link_by_email`), or
+ * undefined. The partial token rides in the URL, but only the session that paused it owns it.
+ */
+function pendingLinkResumeUrl(
+  engine: Engine,
+  strategy: Strategy,
+  backend: BoundBackend,
+): string | undefined {
+  const pending = strategy.session.get<PendingLink>(PENDING_LINK_SESSION_KEY)
+  if (!pending || pending.backend === backend.name || !engine.backends.has(pending.backend))
+    return undefined
+  const token = engine.backends.get(pending.backend)!.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME')
+  return appendQuery(redirectUri(engine.settings, strategy, pending.backend), {
+    [token]: pending.token,
+  })
+}
+
 /** `SESSION_EXPIRATION` / `MAX_SESSION_LENGTH` for this login, from the stored tokens. */
 async function loginSessionTimeout(
   engine: Engine,
@@ -121,6 +141,11 @@ async function finish(
         isNew,
       })
     }
+    const pendingLink = active ? pendingLinkResumeUrl(engine, strategy, backend) : undefined
+    if (pendingLink) {
+      // The user signed in with their existing method to link a paused identity: finish that.
+      return redirect(finalRedirect(backend, strategy, pendingLink, 'LOGIN_REDIRECT_URL'))
+    }
     if (!active) {
       url = settingUrl(backend, 'INACTIVE_USER_URL', 'LOGIN_ERROR_URL', 'LOGIN_URL')
     } else {
@@ -163,7 +188,7 @@ export async function complete(
         engine,
         backend,
         strategy,
-        { ...kwargs, request: decision.request },
+        { ...kwargs, request: decision.request, current_user: options.user ?? null },
         decision.partial.next_step,
       )
       await cleanPartialPipeline(strategy, engine.storage, decision.token)
@@ -174,7 +199,12 @@ export async function complete(
         engine,
         backend,
         strategy,
-        { ...result.context, response: result.response, user: options.user ?? null },
+        {
+          ...result.context,
+          response: result.response,
+          user: options.user ?? null,
+          current_user: options.user ?? null,
+        },
         0,
       )
     }

@@ -50,6 +50,11 @@ export interface PipelineContext extends PipelineServices {
   pipeline_index: number
   /** The partial record being prepared, inside a `partial` step. */
   current_partial?: PartialRecord
+  /**
+   * The user logged in to this browser session when this request arrived (never persisted in
+   * a pause: on resume it is whoever is logged in then).
+   */
+  current_user?: User | null
   /** Custom steps may add anything; values must be JSON to survive a pause. */
   [key: string]: unknown
 }

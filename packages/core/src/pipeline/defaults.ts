@@ -1,3 +1,4 @@
+import { safeLinkByEmail } from './steps/safe-link.js'
 import type { DisconnectContext, PipelineStep } from './context.js'
 import { allowedToDisconnect, disconnect, getEntries, revokeTokens } from './steps/disconnect.js'
 import { mailValidation } from './steps/mail.js'
@@ -21,6 +22,7 @@ export const DEFAULT_AUTH_PIPELINE: readonly PipelineStep[] = [
   getUsername, // a free username for a new user
   // mailValidation, // opt-in: verify the email address by mail
   // associateByEmail, // opt-in: link to an existing user with a provider-verified email
+  // safeLinkByEmail, // opt-in: the same, asking an unverified match to sign in first
   createUser, // create the user unless one is known by now
   associateUser, // link (provider, uid) to the user
   loadExtraData, // keep tokens and declared response fields
@@ -43,6 +45,7 @@ export const AUTH_STEPS: ReadonlyMap<string, PipelineStep> = new Map<string, Pip
   ['social_user', socialUser],
   ['get_username', getUsername],
   ['associate_by_email', associateByEmail],
+  ['safe_link_by_email', safeLinkByEmail],
   ['mail_validation', mailValidation],
   ['create_user', createUser],
   ['associate_user', associateUser],

@@ -154,7 +154,11 @@ export async function decidePartialResume(input: PartialResumeInput): Promise<Pa
 
   if (!halt && isProviderCallback(backend, data)) {
     const stale = await storage.partial.load(token)
-    if (!stale || kindOf(stale) === input.kind) await cleanPartialPipeline(strategy, storage, token)
+    // Only this backend's stale partial is dropped: another backend's may be waiting for this
+    // very login (a guided link resumes after the user signs in with their existing method).
+    if (!stale || (kindOf(stale) === input.kind && stale.backend === backend.name)) {
+      await cleanPartialPipeline(strategy, storage, token)
+    }
     return { kind: 'none' }
   }
 
@@ -191,6 +195,7 @@ export async function decidePartialResume(input: PartialResumeInput): Promise<Pa
     // Someone else's token: refuse, and leave the partial to its owner (login CSRF defence).
     return { kind: 'halt' }
   }
-  if (owned) await cleanPartialPipeline(strategy, storage, token)
+  const othersPartial = partial !== null && partial.backend !== backend.name && !halt
+  if (owned && !othersPartial) await cleanPartialPipeline(strategy, storage, token)
   return halt ? { kind: 'halt' } : { kind: 'none' }
 }

@@ -26,6 +26,7 @@ const NOT_PERSISTED = new Set([
   'request',
   'pipeline_index',
   'current_partial',
+  'current_user',
   'pipelineKind',
 ])
 

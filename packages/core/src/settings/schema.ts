@@ -162,6 +162,11 @@ defineSettings({
     scope: 'backend',
     doc: 'Whether this backend’s verified emails may link to existing accounts (default: the backend’s own `emailAuthority`).',
   },
+  LINK_ACCOUNT_URL: {
+    type: 'string',
+    scope: 'backend',
+    doc: 'Where `safe_link_by_email` sends a user to sign in with their existing method (default LOGIN_URL).',
+  },
   FORCE_EMAIL_VALIDATION: {
     type: 'boolean',
     default: false,

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals'
+import { createTestStrategy } from '../src/testing/index.js'
+import { PENDING_LINK_SESSION_KEY } from '../src/index.js'
+import { allUsers, complete, dummy, errorCode, location, login, setup } from './helpers.js'
+
+// security.md §4.6 and issue 8 ("safe linking, guided"): an unverified email match never links
+// silently and never creates a duplicate account; the user signs in with the existing method.
+const PIPELINE = [
+  'social_details',
+  'social_uid',
+  'auth_allowed',
+  'social_user',
+  'get_username',
+  'safe_link_by_email',
+  'create_user',
+  'associate_user',
+  'load_extra_data',
+  'user_details',
+]
+const EXISTING = { id: 1, login: 'foobar', email: 'foo@bar.com' }
+const NEW_IDENTITY = { id: 'lax-7', login: 'someone', email: 'FOO@bar.com' }
+
+async function harness(laxVerified = false) {
+  return setup(
+    { SOCIAL_AUTH_PIPELINE: PIPELINE },
+    { backends: [dummy(), dummy({ name: 'lax', emailVerified: laxVerified })] },
+  )
+}
+
+describe('safe_link_by_email', () => {
+  it('pauses an unverified email match, sends the user to sign in, and links after they do', async () => {
+    const t = await harness()
+    await login(t, { account: EXISTING })
+    const owner = t.logins[0]!.user
+    const browser = createTestStrategy()
+
+    const paused = await login(t, { backend: 'lax', account: NEW_IDENTITY, strategy: browser })
+    expect(location(paused)).toBe('/login?link=lax&reason=email_not_verified')
+    expect(t.events.filter((e) => e.name === 'link.refused').map((e) => e.payload)).toEqual([
+      { backend: 'lax', reason: 'email_not_verified', uid: 'lax-7' },
+    ])
+    expect(await allUsers(t.storage)).toHaveLength(1)
+    expect(browser.session.get(PENDING_LINK_SESSION_KEY)).toMatchObject({ backend: 'lax' })
+
+    // The user signs in with the existing method in the same browser…
+    const signedIn = await login(t, { account: EXISTING, strategy: browser })
+    const resumeUrl = new URL(location(signedIn))
+    expect(resumeUrl.pathname).toBe('/complete/lax/')
+    const current = t.logins.at(-1)!.user
+    expect(current.id).toBe(owner.id)
+
+    // …and the paused identity is linked to that account.
+    browser.request({ query: Object.fromEntries(resumeUrl.searchParams) })
+    const linked = await complete(t, { backend: 'lax', strategy: browser, user: current })
+    expect(location(linked)).toBe('/success')
+    const accounts = await t.storage.user.getSocialAuthForUser(owner)
+    expect(accounts.map((a) => `${a.provider}:${a.uid}`).sort()).toEqual(['dummy:1', 'lax:lax-7'])
+    expect(await allUsers(t.storage)).toHaveLength(1)
+    expect(browser.session.get(PENDING_LINK_SESSION_KEY)).toBeUndefined()
+  })
+
+  it('refuses to link when the user signs in to a different account (account_mismatch)', async () => {
+    const t = await harness()
+    await login(t, { account: EXISTING })
+    const browser = createTestStrategy()
+    await login(t, { backend: 'lax', account: NEW_IDENTITY, strategy: browser })
+    const other = { id: 2, login: 'other', email: 'other@bar.com' }
+    const signedIn = await login(t, { account: other, strategy: browser })
+    const resumeUrl = new URL(location(signedIn))
+    browser.request({ query: Object.fromEntries(resumeUrl.searchParams) })
+    const refused = await complete(t, { backend: 'lax', strategy: browser, user: t.logins.at(-1)!.user })
+    expect(errorCode(refused)).toBe('ERR_AUTH_LINK_REFUSED')
+    expect(await t.storage.user.getSocialAuth('lax', 'lax-7')).toBeNull()
+  })
+
+  it('links at once when the provider vouches for the email', async () => {
+    const t = await harness(true)
+    await login(t, { account: EXISTING })
+    const response = await login(t, { backend: 'lax', account: NEW_IDENTITY, strategy: createTestStrategy() })
+    expect(location(response)).toBe('/success')
+    expect(String((await t.storage.user.getSocialAuth('lax', 'lax-7'))?.user_id)).toBe(String(t.logins[0]!.user.id))
+  })
+
+  it('does not let another browser resume the paused link', async () => {
+    const t = await harness()
+    await login(t, { account: EXISTING })
+    const browser = createTestStrategy()
+    await login(t, { backend: 'lax', account: NEW_IDENTITY, strategy: browser })
+    const token = browser.session.get<{ token: string }>(PENDING_LINK_SESSION_KEY)!.token
+    const attacker = createTestStrategy()
+    await login(t, { account: { id: 9, login: 'eve', email: 'eve@bar.com' }, strategy: attacker })
+    attacker.request({ query: { partial_token: token } })
+    const refused = await complete(t, { backend: 'lax', strategy: attacker, user: t.logins.at(-1)!.user })
+    expect(errorCode(refused)).toBe('ERR_AUTH_PARTIAL_REFUSED')
+    expect(await t.storage.user.getSocialAuth('lax', 'lax-7')).toBeNull()
+  })
+
+  it('creates a new account when no existing account has the email', async () => {
+    const t = await harness()
+    const response = await login(t, { backend: 'lax', account: NEW_IDENTITY })
+    expect(location(response)).toBe('/success')
+    expect(await allUsers(t.storage)).toHaveLength(1)
+  })
+})
