@@ -1,0 +1,239 @@
+import express, { type Express } from 'express'
+import type { Knex } from 'knex'
+import {
+  createSocialAuth,
+  settingsFromEnv,
+  type BackendEntry,
+  type SocialAuth,
+} from '@social-auth/core'
+import { osso } from '@social-auth/backend-osso'
+import { oidc } from '@social-auth/oauth'
+import {
+  KnexSessionStore,
+  sessionMiddleware,
+  socialAuthExpress,
+  type SocialAuthExpress,
+} from '@social-auth/express'
+import { connectDatabase, encryptionFromEnv, knexStorage, migrate } from '@social-auth/storage-knex'
+import { configFromEnv, type ExampleConfig } from './config.js'
+import { confirmUsernamePage } from './pages/confirm-username.js'
+import { profileJson, profilePage } from './pages/profile.js'
+import { signInPage } from './pages/sign-in.js'
+import { STYLESHEET } from './pages/style.js'
+import { examplePipeline } from './pipeline.js'
+import { CONFIRM_USERNAME_PATH } from './steps/confirm-username.js'
+
+/** The example app, built but not listening. */
+export interface ExampleApp {
+  readonly app: Express
+  readonly social: SocialAuth
+  readonly auth: SocialAuthExpress
+  readonly db: Knex
+  readonly config: ExampleConfig
+  /** Closes the database and the session store's timer. */
+  close(): Promise<void>
+}
+
+/** Options for tests and the bench. */
+export interface CreateAppOptions {
+  /** Ask first-time users to confirm a username (the partial step; default true). */
+  readonly confirmUsername?: boolean
+  /** The fetch the provider backends use (tests can inject one). */
+  readonly fetch?: typeof fetch
+  /** Where unexpected errors are logged (already redacted); default `console.error`. */
+  readonly logError?: (line: string) => void
+}
+
+const LABELS = new Map([
+  ['osso', 'SSO'],
+  ['oidc', 'OpenID Connect'],
+])
+const label = (name: string): string => LABELS.get(name) ?? name
+
+const firstString = (value: unknown): string | undefined =>
+  typeof value === 'string'
+    ? value
+    : Array.isArray(value) && typeof value[0] === 'string'
+      ? value[0]
+      : undefined
+
+/**
+ * Builds the Osso guide's app from the environment (DESIGN.md): migrates the database, wires
+ * the engine, sessions in the database, the social-auth routes and the app's pages. It does
+ * not listen; `start.ts` does.
+ *
+ * @example
+ * ```ts
+ * const { app, close } = await createApp({ ...process.env, SOCIAL_AUTH_OSSO_BASE_URL: 'http://127.0.0.1:9292' })
+ * app.listen(3000)
+ * ```
+ */
+export async function createApp(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: CreateAppOptions = {},
+): Promise<ExampleApp> {
+  const config = configFromEnv(env)
+  if (!config.ossoBaseUrl) {
+    throw new TypeError(
+      'SOCIAL_AUTH_OSSO_BASE_URL is not set: run `npm start` (it starts osso-dev) or point it at your Osso',
+    )
+  }
+  const db = connectDatabase(config.databaseUrl)
+  try {
+    await migrate(db)
+    const backends: BackendEntry[] = [osso(options.fetch ? { fetch: options.fetch } : {})]
+    if (config.oidcEndpoint) backends.push(oidc(options.fetch ? { fetch: options.fetch } : {}))
+    const social = await createSocialAuth({
+      settings: {
+        ...settingsFromEnv(env),
+        AUTHENTICATION_BACKENDS: backends,
+        SOCIAL_AUTH_PIPELINE: examplePipeline({ confirmUsername: options.confirmUsername ?? true }),
+        LOGIN_REDIRECT_URL: '/profile',
+        LOGIN_URL: '/',
+      },
+      storage: knexStorage(db, { encryption: encryptionFromEnv(env) }),
+    })
+    const store = new KnexSessionStore(db)
+    const auth = socialAuthExpress(social, {
+      publicUrl: config.publicUrl,
+      ...(options.logError ? { logError: (line: string) => options.logError!(line) } : {}),
+    })
+    const app = buildApp(config, social, auth, store, db)
+    return {
+      app,
+      social,
+      auth,
+      db,
+      config,
+      async close() {
+        store.close()
+        await db.destroy()
+      },
+    }
+  } catch (err) {
+    await db.destroy()
+    throw err
+  }
+}
+
+function buildApp(
+  config: ExampleConfig,
+  social: SocialAuth,
+  auth: SocialAuthExpress,
+  store: KnexSessionStore,
+  db: Knex,
+): Express {
+  const app = express()
+  app.disable('x-powered-by')
+  // Behind a proxy, Express must believe its X-Forwarded-* headers for req.secure (the Secure
+  // cookie flag); without PUBLIC_URL the app is reached directly and trusts nobody.
+  const trust =
+    config.trustProxy ?? (config.publicUrl ? 'loopback, linklocal, uniquelocal' : undefined)
+  if (trust !== undefined) app.set('trust proxy', trust)
+  app.use((_req, res, next) => {
+    res.set(
+      'Content-Security-Policy',
+      "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'",
+    )
+    res.set('X-Content-Type-Options', 'nosniff')
+    res.set('Referrer-Policy', 'same-origin')
+    next()
+  })
+  app.get('/style.css', (_req, res) => {
+    res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET)
+  })
+  app.get('/health', async (_req, res) => {
+    try {
+      await db.raw('select 1')
+      res.json({ status: 'ok' })
+    } catch {
+      res.status(503).json({ status: 'unavailable' })
+    }
+  })
+  app.use(sessionMiddleware({ secret: config.sessionSecret, store, publicUrl: config.publicUrl }))
+  app.use(auth.router)
+
+  const otherBackends = (): Array<[string, string]> =>
+    [...social.backends.keys()].filter((name) => name !== 'osso').map((name) => [name, label(name)])
+
+  app.get('/', (req, res) => {
+    res.set('Cache-Control', 'no-store')
+    const error = firstString(req.query.error)
+    // A signed-in user's errors (e.g. a refused disconnect) belong on their profile page.
+    if (req.user && error) {
+      res.redirect(302, `/profile?error=${encodeURIComponent(error)}`)
+      return
+    }
+    res.type('html').send(
+      signInPage({
+        csrf: auth.csrfToken(req),
+        otherBackends: otherBackends(),
+        error,
+        next: firstString(req.query.next),
+        signedInAs: req.user ? String(req.user.username ?? req.user.email ?? '') : undefined,
+      }),
+    )
+  })
+
+  app.get('/profile', auth.loginRequired, async (req, res) => {
+    const user = req.user!
+    const data = await social.userBackendsData(user)
+    res.set('Cache-Control', 'no-store')
+    res.vary('Accept')
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json(profileJson(user, data.associated))
+      return
+    }
+    res.type('html').send(
+      profilePage({
+        user,
+        accounts: data.associated,
+        linkable: data.not_associated.map((name) => [name, label(name)] as const),
+        labels: LABELS,
+        csrf: auth.csrfToken(req),
+        error: firstString(req.query.error),
+      }),
+    )
+  })
+
+  app.get(CONFIRM_USERNAME_PATH, async (req, res) => {
+    res.set('Cache-Control', 'no-store')
+    const token = firstString(req.query.partial_token) ?? ''
+    // Only the browser that paused the sign-in may see (and resume) it.
+    const owned =
+      token !== '' && auth.strategy(req).session.get<string>('partial_pipeline_token') === token
+    const partial = owned ? await social.storage.partial.load(token) : null
+    if (!partial) {
+      res.redirect(302, '/?error=ERR_AUTH_PARTIAL_REFUSED')
+      return
+    }
+    const kwargs = partial.data.kwargs
+    const details = (kwargs.details ?? {}) as Record<string, unknown>
+    res.type('html').send(
+      confirmUsernamePage({
+        csrf: auth.csrfToken(req),
+        backend: partial.backend,
+        partialToken: token,
+        suggestion: typeof kwargs.suggested_username === 'string' ? kwargs.suggested_username : '',
+        email: typeof details.email === 'string' ? details.email : '',
+        problem: firstString(req.query.problem),
+      }),
+    )
+  })
+
+  app.post('/logout', auth.requireCsrf, async (req, res) => {
+    await auth.logout(req, res)
+    res.redirect(303, '/')
+  })
+
+  app.use((req, res) => {
+    res
+      .status(404)
+      .type('html')
+      .send(
+        '<!doctype html><title>Not found</title><h1>Not found</h1><p><a href="/">Back to sign-in</a></p>',
+      )
+  })
+  app.use(auth.errorHandler)
+  return app
+}

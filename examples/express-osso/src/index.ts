@@ -1,0 +1,6 @@
+export { createApp, type ExampleApp, type CreateAppOptions } from './create-app.js'
+export { configFromEnv, type ExampleConfig } from './config.js'
+export { examplePipeline } from './pipeline.js'
+export { confirmUsername, CONFIRM_USERNAME_PATH } from './steps/confirm-username.js'
+export { rememberSignIn } from './steps/remember-sign-in.js'
+export { startExample, type RunningExample } from './start-example.js'

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import knex from 'knex'
+import { createOssoDevServer } from '@social-auth/osso-dev'
+import { TestBrowser } from '@social-auth/express/testing'
+import { startPostgres } from '../../../test/support/postgres.mjs'
+import {
+  confirmUsername,
+  json,
+  queueOssoLogin,
+  startStack,
+  submitEmail,
+  type Stack,
+} from './support.js'
+
+// Two app nodes behind one PUBLIC_URL share one PostgreSQL database: users, associations and
+// sessions. A login begun on one node finishes on the other (issue 5).
+let stopServer: (() => Promise<void>) | undefined
+let adminUrl: string
+let databaseUrl: string
+const database = `two_nodes_${process.pid}_${Date.now()}`
+let nodes: Stack[] = []
+let closeOsso: () => Promise<void>
+
+beforeAll(async () => {
+  adminUrl = process.env.SOCIAL_AUTH_TEST_PG_URL ?? ''
+  if (!adminUrl) {
+    const server = await startPostgres()
+    adminUrl = server.url
+    stopServer = () => server.stop()
+  }
+  const admin = knex({ client: 'pg', connection: adminUrl })
+  await admin.raw(`create database ${database}`)
+  await admin.destroy()
+  const url = new URL(adminUrl)
+  url.pathname = `/${database}`
+  databaseUrl = url.href
+  const osso = createOssoDevServer({ onError: () => undefined })
+  const listener = await osso.listen(0)
+  closeOsso = () => listener.close()
+  const env = { DATABASE_URL: databaseUrl, SESSION_SECRET: 'shared-between-nodes' }
+  nodes = [await startStack({ env, ossoUrl: listener.url })]
+  // The second node reuses the first node's public URL, as a load balancer would present them.
+  nodes.push(
+    await startStack({ env: { ...env, PUBLIC_URL: nodes[0]!.appUrl }, ossoUrl: listener.url }),
+  )
+}, 120_000)
+
+afterAll(async () => {
+  for (const node of nodes) await node.close()
+  await closeOsso?.()
+  const admin = knex({ client: 'pg', connection: adminUrl })
+  await admin.raw(`drop database if exists ${database} with (force)`)
+  await admin.destroy()
+  await stopServer?.()
+})
+
+describe('two app nodes on one PostgreSQL with sessions in the database', () => {
+  it('finish on the second node a login begun on the first', async () => {
+    const [first, second] = nodes as [Stack, Stack]
+    const browser = new TestBrowser()
+    await queueOssoLogin(first.ossoUrl, 'user@example.com')
+    const toOsso = await submitEmail(browser, first.appUrl, 'user@example.com')
+    const back = await browser.get(toOsso.location!)
+    const callback = new URL(back.location!)
+    expect(callback.origin).toBe(first.appUrl)
+    // The load balancer sends the callback to the other node.
+    const paused = await browser.get(`${second.appUrl}${callback.pathname}${callback.search}`)
+    expect(paused.location).toContain('/confirm-username?partial_token=')
+    const confirmPage = new URL(paused.location!)
+    const done = await confirmUsername(browser, first.appUrl, {
+      ...paused,
+      location: `${first.appUrl}${confirmPage.pathname}${confirmPage.search}`,
+    })
+    expect(new URL(done.location!).pathname).toBe('/profile')
+    for (const node of nodes) {
+      const profile = await browser.get(`${node.appUrl}/profile`, json)
+      expect(profile.json()).toMatchObject({
+        user: { email: 'user@example.com' },
+        social: [{ provider: 'osso' }],
+      })
+    }
+    const sessions = knex({ client: 'pg', connection: databaseUrl })
+    try {
+      const rows = await sessions('social_auth_session').count({ n: '*' })
+      expect(Number(rows[0]!.n)).toBeGreaterThan(0)
+    } finally {
+      await sessions.destroy()
+    }
+  })
+})

@@ -1,0 +1,51 @@
+import type { Request } from 'express'
+import type { RequestData, Strategy } from '@social-auth/core'
+import { absoluteUrl, appLocation } from './public-url.js'
+import { flattenParams } from './request-data.js'
+import { coreSession } from './session-data.js'
+
+/** How a strategy sees the app. */
+export interface StrategyOptions {
+  /** `PUBLIC_URL`: the app's public origin (and path prefix) behind a proxy. */
+  readonly publicUrl?: URL | undefined
+  /** The path the `complete` routes live under (mount path), e.g. `''` or `/auth`. */
+  readonly routesPrefix: string
+  /** Request fields the engine must not see (the CSRF token, the form_post relay marker). */
+  readonly omit?: ReadonlySet<string>
+  /** When set, only these request fields reach the engine (begin's allowed fields). */
+  readonly only?: ReadonlySet<string>
+}
+
+/**
+ * The engine's view of one Express request (PSA's strategy): query and body as flat strings,
+ * the host and absolute URLs from `PUBLIC_URL` or the request, and the session wrapper.
+ *
+ * @example
+ * ```ts
+ * const strategy = expressStrategy(req, { publicUrl: new URL('https://app.example.com'), routesPrefix: '' })
+ * strategy.redirectUri('osso') // 'https://app.example.com/complete/osso/'
+ * ```
+ */
+export function expressStrategy(req: Request, options: StrategyOptions): Strategy {
+  const location = appLocation(req, options.publicUrl)
+  const filter = (data: RequestData): RequestData => {
+    if (!options.only) return data
+    const out: RequestData = {}
+    for (const key of options.only) if (Object.hasOwn(data, key)) out[key] = data[key]!
+    return out
+  }
+  const query = filter(flattenParams(req.query, options.omit))
+  const body = filter(flattenParams(req.body, options.omit))
+  return {
+    requestData(merge = true): RequestData {
+      if (merge) return { ...query, ...body }
+      return req.method === 'POST' ? { ...body } : { ...query }
+    },
+    requestHost: () => location.host,
+    requestMethod: () => req.method,
+    absoluteUri: (path) => absoluteUrl(location, path),
+    redirectUri: (backend) =>
+      absoluteUrl(location, `${options.routesPrefix}/complete/${encodeURIComponent(backend)}/`),
+    session: coreSession(req),
+  }
+}

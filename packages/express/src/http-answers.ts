@@ -1,0 +1,39 @@
+import type { Request, Response } from 'express'
+import { escapeHtml, type ActionResponse } from '@social-auth/core'
+
+/** True when the client prefers JSON to HTML (an API call rather than a browser page). */
+export function wantsJson(req: Request): boolean {
+  if (!req.get('accept')) return false
+  return req.accepts(['html', 'json']) === 'json'
+}
+
+/** Headers every social-auth answer carries: nothing cached, no Referer leaking a `code`. */
+export function noStore(res: Response): void {
+  res.set('Cache-Control', 'no-store')
+  res.set('Pragma', 'no-cache')
+  res.set('Referrer-Policy', 'no-referrer')
+  res.set('X-Content-Type-Options', 'nosniff')
+}
+
+/** Translates an engine response into HTTP. */
+export function sendActionResponse(res: Response, response: ActionResponse): void {
+  switch (response.type) {
+    case 'redirect':
+      res.redirect(response.status ?? 302, response.url)
+      return
+    case 'html':
+      res.status(response.status).type('html').send(response.html)
+      return
+    case 'json':
+      res.status(response.status).json(response.body)
+      return
+  }
+}
+
+/** A minimal page for an error that has nowhere to redirect to; no stack, no internals. */
+export function errorPage(status: number, code: string, detail: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head>
+<body><main><h1>Sign-in error</h1><p>${escapeHtml(detail)}</p><p><code>${escapeHtml(code)}</code> (HTTP ${status})</p></main></body></html>
+`
+}

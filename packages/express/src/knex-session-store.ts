@@ -1,0 +1,182 @@
+import session, { type SessionData } from 'express-session'
+import type { Knex } from 'knex'
+
+/** Options of {@link KnexSessionStore}. */
+export interface KnexSessionStoreOptions {
+  /** The table (default `social_auth_session`). */
+  readonly tableName?: string
+  /** Create the table on first use when it is missing (default true). */
+  readonly createTable?: boolean
+  /** Lifetime of a session without a cookie expiry, in seconds (default one day). */
+  readonly ttlSeconds?: number
+  /** Delete expired rows this often, in seconds; 0 turns it off (default 900). */
+  readonly pruneIntervalSeconds?: number
+  /** `touch` skips the write when the expiry moved less than this, in seconds (default 60). */
+  readonly touchAfterSeconds?: number
+  /** The clock, in milliseconds (tests inject one). */
+  readonly now?: () => number
+}
+
+/** A row of the sessions table (bigint columns arrive as strings from pg). */
+interface SessionRow {
+  sid: string
+  sess: string
+  expires: number | string
+}
+
+type Callback<T = void> = (err?: unknown, value?: T) => void
+
+/**
+ * An express-session store on knex (SQLite or PostgreSQL), so several app nodes share sessions:
+ * a login begun on one node finishes on another. Rows are `(sid, sess JSON, expires ms)` in
+ * `social_auth_session`; expired rows are never returned and are pruned in the background.
+ *
+ * @example
+ * ```ts
+ * const store = new KnexSessionStore(knex)
+ * app.use(sessionMiddleware({ secret: process.env.SESSION_SECRET!, store }))
+ * // on shutdown: store.close()
+ * ```
+ */
+export class KnexSessionStore extends session.Store {
+  readonly tableName: string
+  private readonly knex: Knex
+  private readonly ttlMs: number
+  private readonly touchAfterMs: number
+  private readonly now: () => number
+  private ready: Promise<void> | undefined
+  private readonly createTable: boolean
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(knex: Knex, options: KnexSessionStoreOptions = {}) {
+    super()
+    this.knex = knex
+    this.tableName = options.tableName ?? 'social_auth_session'
+    this.createTable = options.createTable ?? true
+    this.ttlMs = (options.ttlSeconds ?? 86_400) * 1000
+    this.touchAfterMs = (options.touchAfterSeconds ?? 60) * 1000
+    this.now = options.now ?? Date.now
+    const prune = options.pruneIntervalSeconds ?? 900
+    if (prune > 0) {
+      this.timer = setInterval(
+        () => void this.prune().catch((err: unknown) => this.emit('error', err)),
+        prune * 1000,
+      )
+      // Pruning must never keep a process alive that has nothing else to do.
+      this.timer.unref()
+    }
+  }
+
+  /** Creates the table if it is missing (also run lazily before the first query). */
+  ensureTable(): Promise<void> {
+    this.ready ??= (async () => {
+      if (!this.createTable) return
+      if (await this.knex.schema.hasTable(this.tableName)) return
+      try {
+        await this.knex.schema.createTable(this.tableName, (table) => {
+          table.string('sid', 255).primary()
+          table.text('sess').notNullable()
+          table.bigInteger('expires').notNullable().index()
+        })
+      } catch (err) {
+        // Another node created it between our check and our CREATE.
+        if (!(await this.knex.schema.hasTable(this.tableName))) throw err
+      }
+    })().catch((err: unknown) => {
+      this.ready = undefined
+      throw err
+    })
+    return this.ready
+  }
+
+  /** Deletes expired sessions; resolves to how many. */
+  async prune(): Promise<number> {
+    await this.ensureTable()
+    return this.knex(this.tableName).where('expires', '<=', this.now()).delete()
+  }
+
+  /** Stops the prune timer. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  private expiryOf(sess: SessionData): number {
+    const expires = sess.cookie?.expires
+    const at = expires ? new Date(expires).getTime() : Number.NaN
+    return Number.isFinite(at) ? at : this.now() + this.ttlMs
+  }
+
+  private run<T>(work: () => Promise<T>, callback: Callback<T> | undefined): void {
+    this.ensureTable()
+      .then(work)
+      .then(
+        (value) => callback?.(undefined, value),
+        (err: unknown) => callback?.(err),
+      )
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
+    this.run(
+      async () => {
+        const row = await this.knex<SessionRow>(this.tableName).where({ sid }).first()
+        if (!row || Number(row.expires) <= this.now()) return null
+        try {
+          return JSON.parse(row.sess) as SessionData
+        } catch {
+          // A row that is not JSON is treated as no session rather than a failing request.
+          return null
+        }
+      },
+      (err, value) => callback(err, value ?? null),
+    )
+  }
+
+  override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
+    this.run(async () => {
+      await this.knex(this.tableName)
+        .insert({ sid, sess: JSON.stringify(sess), expires: this.expiryOf(sess) })
+        .onConflict('sid')
+        .merge(['sess', 'expires'])
+    }, callback)
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.run(async () => {
+      await this.knex(this.tableName).where({ sid }).delete()
+    }, callback)
+  }
+
+  override touch(sid: string, sess: SessionData, callback?: () => void): void {
+    const expires = this.expiryOf(sess)
+    this.run(
+      async () => {
+        // Only rows whose expiry moved enough are written: a read-only page view stays a read.
+        await this.knex(this.tableName)
+          .where({ sid })
+          .andWhere('expires', '<', expires - this.touchAfterMs)
+          .update({ expires })
+      },
+      () => callback?.(),
+    )
+  }
+
+  override clear(callback?: (err?: unknown) => void): void {
+    this.run(async () => {
+      await this.knex(this.tableName).delete()
+    }, callback)
+  }
+
+  override length(callback: (err: unknown, length?: number) => void): void {
+    this.run(
+      async () => {
+        const row = (await this.knex(this.tableName)
+          .where('expires', '>', this.now())
+          .count({ n: '*' })
+          .first()) as { n: number | string } | undefined
+        return Number(row?.n ?? 0)
+      },
+      (err, value) => callback(err, value),
+    )
+  }
+}

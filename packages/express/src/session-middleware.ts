@@ -1,0 +1,55 @@
+import session, { type SessionOptions, type Store } from 'express-session'
+import type { RequestHandler } from 'express'
+
+/** Options of {@link sessionMiddleware}. */
+export interface SessionMiddlewareOptions {
+  /** `SESSION_SECRET`: signs the cookie; an array rotates secrets (the first one signs). */
+  readonly secret: string | string[]
+  /** Where sessions live; `new KnexSessionStore(knex)` for several app nodes. Default: memory. */
+  readonly store?: Store
+  /** Cookie name (default `sid`). */
+  readonly name?: string
+  /** Session lifetime in seconds (default two weeks, Django's `SESSION_COOKIE_AGE`). */
+  readonly maxAgeSeconds?: number
+  /**
+   * `PUBLIC_URL`: when it is https the cookie is always `Secure`. Otherwise the cookie is
+   * `Secure` exactly when the request came over https (Express's `req.secure`, which honours
+   * `trust proxy`).
+   */
+  readonly publicUrl?: string | URL | undefined
+  /** Anything else for express-session (merged last, except the cookie's safety flags). */
+  readonly extra?: Partial<SessionOptions>
+}
+
+/**
+ * express-session with the cookie rules of security.md: `HttpOnly`, `SameSite=Lax`, `Secure`
+ * over https, nothing stored for visitors who never start a login (`saveUninitialized: false`),
+ * and no rewrite of unchanged sessions (the store's `touch` keeps them alive).
+ *
+ * @example
+ * ```ts
+ * app.set('trust proxy', 'loopback') // behind a local TLS-terminating proxy
+ * app.use(sessionMiddleware({ secret: process.env.SESSION_SECRET!, store: new KnexSessionStore(knex), publicUrl: process.env.PUBLIC_URL }))
+ * ```
+ */
+export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
+  if (!options.secret || (Array.isArray(options.secret) && options.secret.length === 0)) {
+    throw new TypeError('sessionMiddleware needs a secret (SESSION_SECRET)')
+  }
+  const https = options.publicUrl !== undefined && String(options.publicUrl).startsWith('https:')
+  return session({
+    resave: false,
+    saveUninitialized: false,
+    ...options.extra,
+    secret: options.secret,
+    name: options.name ?? 'sid',
+    ...(options.store ? { store: options.store } : {}),
+    cookie: {
+      ...options.extra?.cookie,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: https ? true : 'auto',
+      maxAge: (options.maxAgeSeconds ?? 14 * 24 * 3600) * 1000,
+    },
+  })
+}

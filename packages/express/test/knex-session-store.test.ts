@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import knex, { type Knex } from 'knex'
+import type { SessionData } from 'express-session'
+import { KnexSessionStore } from '../src/index.js'
+import { TestBrowser } from '../src/testing/index.js'
+import { login, startTestApp } from './helpers.js'
+import { postgresUrl } from './postgres.js'
+
+const call = <T>(run: (done: (err?: unknown, value?: T) => void) => void): Promise<T | undefined> =>
+  new Promise((resolve, reject) =>
+    run((err, value) =>
+      err ? reject(err instanceof Error ? err : new Error('store failure')) : resolve(value),
+    ),
+  )
+
+const sessionAt = (expires: number, extra: Record<string, unknown> = {}): SessionData => {
+  const session: unknown = {
+    cookie: { originalMaxAge: 1000, expires: new Date(expires) },
+    ...extra,
+  }
+  return session as SessionData
+}
+
+const expiresOf = async (db: Knex, sid: string): Promise<number> =>
+  Number(
+    (
+      await db<{ sid: string; expires: number | string }>('social_auth_session_test')
+        .where({ sid })
+        .first()
+    )?.expires,
+  )
+
+let pg: { url: string; stop(): Promise<void> }
+const databases: Array<[string, () => Knex]> = [
+  [
+    'SQLite',
+    () =>
+      knex({
+        client: 'better-sqlite3',
+        connection: { filename: ':memory:' },
+        useNullAsDefault: true,
+      }),
+  ],
+  ['PostgreSQL', () => knex({ client: 'pg', connection: pg.url, pool: { min: 0, max: 4 } })],
+]
+
+beforeAll(async () => {
+  pg = await postgresUrl()
+}, 120_000)
+afterAll(async () => {
+  await pg.stop()
+})
+
+describe.each(databases)('KnexSessionStore on %s', (_name, connect) => {
+  let db: Knex
+  let now = Date.now()
+  let store: KnexSessionStore
+  beforeAll(async () => {
+    db = connect()
+    await db.schema.dropTableIfExists('social_auth_session_test')
+    store = new KnexSessionStore(db, {
+      tableName: 'social_auth_session_test',
+      now: () => now,
+      pruneIntervalSeconds: 0,
+    })
+  })
+  afterAll(async () => {
+    await db.schema.dropTableIfExists('social_auth_session_test')
+    await db.destroy()
+  })
+
+  it('creates its table and reads back what it stored', async () => {
+    await call((done) =>
+      store.set('a', sessionAt(now + 60_000, { socialAuth: { userId: 7 } }), done),
+    )
+    const read = await call<SessionData | null>((done) => store.get('a', done))
+    expect((read as unknown as { socialAuth: unknown }).socialAuth).toEqual({ userId: 7 })
+    expect(await db.schema.hasTable('social_auth_session_test')).toBe(true)
+  })
+
+  it('overwrites a session on set and forgets it on destroy', async () => {
+    await call((done) => store.set('b', sessionAt(now + 60_000, { n: 1 }), done))
+    await call((done) => store.set('b', sessionAt(now + 60_000, { n: 2 }), done))
+    expect(await call<SessionData | null>((done) => store.get('b', done))).toMatchObject({ n: 2 })
+    await call((done) => store.destroy('b', done))
+    expect(await call<SessionData | null>((done) => store.get('b', done))).toBeNull()
+  })
+
+  it('never returns an expired session and prunes it', async () => {
+    await call((done) => store.set('old', sessionAt(now + 1000), done))
+    now += 2000
+    expect(await call<SessionData | null>((done) => store.get('old', done))).toBeNull()
+    expect(await store.prune()).toBeGreaterThanOrEqual(1)
+    expect(await db('social_auth_session_test').where({ sid: 'old' }).first()).toBeUndefined()
+  })
+
+  it('extends the expiry on touch only when it moved by more than a minute', async () => {
+    await call((done) => store.set('t', sessionAt(now + 10_000), done))
+    await call((done) => store.touch('t', sessionAt(now + 20_000), () => done()))
+    expect(await expiresOf(db, 't')).toBe(now + 10_000)
+    await call((done) => store.touch('t', sessionAt(now + 200_000), () => done()))
+    expect(await expiresOf(db, 't')).toBe(now + 200_000)
+  })
+
+  it('treats a corrupt row as no session', async () => {
+    await db('social_auth_session_test').insert({
+      sid: 'bad',
+      sess: '{not json',
+      expires: now + 60_000,
+    })
+    expect(await call<SessionData | null>((done) => store.get('bad', done))).toBeNull()
+  })
+
+  it('counts live sessions and clears them all', async () => {
+    expect(await call<number>((done) => store.length(done))).toBeGreaterThan(0)
+    await call((done) => store.clear(done))
+    expect(await call<number>((done) => store.length(done))).toBe(0)
+  })
+})
+
+describe('two app nodes sharing a PostgreSQL session store', () => {
+  it('finish on the second node a login begun on the first', async () => {
+    const db = knex({ client: 'pg', connection: pg.url, pool: { min: 0, max: 4 } })
+    const stores = [
+      new KnexSessionStore(db, { tableName: 'social_auth_session_nodes' }),
+      new KnexSessionStore(db, { tableName: 'social_auth_session_nodes' }),
+    ]
+    const { memoryStorage } = await import('@social-auth/core')
+    const storage = memoryStorage()
+    const nodes = [
+      await startTestApp({ store: stores[0], storage, publicUrl: 'http://127.0.0.1' }),
+      await startTestApp({ store: stores[1], storage, publicUrl: 'http://127.0.0.1' }),
+    ]
+    try {
+      const browser = new TestBrowser()
+      const token = (await browser.get(`${nodes[0]!.url}/csrf`)).text
+      const started = await browser.post(`${nodes[0]!.url}/begin/dummy/`, { _csrf: token })
+      const state = new URL(started.location!).searchParams.get('state')!
+      const done = await browser.get(`${nodes[1]!.url}/complete/dummy/?code=roamer&state=${state}`)
+      expect(done.location).toBe(`${nodes[1]!.url}/done`)
+      expect(new URL(started.location!).searchParams.get('redirect_uri')).toBe(
+        'http://127.0.0.1/complete/dummy/',
+      )
+      const me = await browser.get(`${nodes[0]!.url}/me`, {
+        headers: { accept: 'application/json' },
+      })
+      expect(me.json<{ user: { username: string } }>().user.username).toBe('roamer')
+      await login(browser, nodes[1]!, 'roamer')
+    } finally {
+      for (const node of nodes) await node.close()
+      for (const store of stores) store.close()
+      await db.schema.dropTableIfExists('social_auth_session_nodes')
+      await db.destroy()
+    }
+  })
+})

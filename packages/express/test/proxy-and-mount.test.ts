@@ -1,0 +1,115 @@
+import { describe, expect, it } from '@jest/globals'
+import { TestBrowser, findForm } from '../src/testing/index.js'
+import { startTestApp } from './helpers.js'
+
+describe('behind a proxy', () => {
+  it('builds the redirect URI and the allowed next host from PUBLIC_URL', async () => {
+    const app = await startTestApp({ publicUrl: 'https://app.example.com/shop', trustProxy: true })
+    try {
+      const browser = new TestBrowser()
+      const headers = { 'x-forwarded-proto': 'https' }
+      const token = (await browser.get(`${app.url}/csrf`, { headers })).text
+      const started = await browser.post(
+        `${app.url}/begin/dummy/`,
+        { _csrf: token, next: 'https://app.example.com/cart' },
+        { headers },
+      )
+      const url = new URL(started.location!)
+      expect(url.searchParams.get('redirect_uri')).toBe(
+        'https://app.example.com/shop/complete/dummy/',
+      )
+      const done = await browser.get(
+        `${app.url}/complete/dummy/?code=proxied&state=${url.searchParams.get('state')}`,
+        { headers },
+      )
+      expect(done.location).toBe('https://app.example.com/cart')
+      const page = await browser.get(`${app.url}/begin/dummy`, { headers })
+      expect(findForm(page.text, { id: 'social-auth-autopost' }).action).toBe('/shop/begin/dummy/')
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('marks the cookie Secure when PUBLIC_URL is https and the proxy says so', async () => {
+    const app = await startTestApp({ publicUrl: 'https://app.example.com', trustProxy: true })
+    try {
+      const browser = new TestBrowser()
+      await browser.get(`${app.url}/csrf`, { headers: { 'x-forwarded-proto': 'https' } })
+      const cookie = browser.cookies('127.0.0.1').get('sid')!
+      expect(cookie.secure).toBe(true)
+      expect(cookie.httpOnly).toBe(true)
+      expect(cookie.sameSite).toBe('Lax')
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('follows X-Forwarded-Proto and X-Forwarded-Host under trust proxy without PUBLIC_URL', async () => {
+    const app = await startTestApp({ trustProxy: true })
+    try {
+      const browser = new TestBrowser()
+      const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'edge.example.com' }
+      const token = (await browser.get(`${app.url}/csrf`, { headers })).text
+      expect(browser.cookies('127.0.0.1').get('sid')!.secure).toBe(true)
+      const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: token }, { headers })
+      expect(new URL(started.location!).searchParams.get('redirect_uri')).toBe(
+        'https://edge.example.com/complete/dummy/',
+      )
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('ignores forwarded headers when the app does not trust a proxy', async () => {
+    const app = await startTestApp()
+    try {
+      const browser = new TestBrowser()
+      const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' }
+      const token = (await browser.get(`${app.url}/csrf`, { headers })).text
+      const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: token }, { headers })
+      expect(new URL(started.location!).searchParams.get('redirect_uri')).toBe(
+        `${app.url}/complete/dummy/`,
+      )
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('mount path', () => {
+  it('serves the routes under the mountPath option', async () => {
+    const app = await startTestApp({ express: { mountPath: '/auth' } })
+    try {
+      const browser = new TestBrowser()
+      const token = (await browser.get(`${app.url}/csrf`)).text
+      const started = await browser.post(`${app.url}/auth/begin/dummy`, { _csrf: token })
+      const url = new URL(started.location!)
+      expect(url.searchParams.get('redirect_uri')).toBe(`${app.url}/auth/complete/dummy/`)
+      const done = await browser.get(
+        `${app.url}/auth/complete/dummy?code=m&state=${url.searchParams.get('state')}`,
+      )
+      expect(done.location).toBe(`${app.url}/done`)
+      expect(app.auth.paths.disconnect('dummy', 3)).toBe('/auth/disconnect/dummy/3/')
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('follows the path the app mounts the router under', async () => {
+    const app = await startTestApp({ mountAt: '/social' })
+    try {
+      const browser = new TestBrowser()
+      const token = (await browser.get(`${app.url}/csrf`)).text
+      const started = await browser.post(`${app.url}/social/begin/dummy/`, { _csrf: token })
+      expect(new URL(started.location!).searchParams.get('redirect_uri')).toBe(
+        `${app.url}/social/complete/dummy/`,
+      )
+      const page = await browser.get(`${app.url}/social/login/dummy`)
+      expect(findForm(page.text, { id: 'social-auth-autopost' }).action).toBe(
+        '/social/begin/dummy/',
+      )
+    } finally {
+      await app.close()
+    }
+  })
+})
