@@ -74,7 +74,8 @@ export function mapProviderError(backend: string, err: unknown): SocialAuthError
   const name = (err as { name?: string } | null)?.name
   if (name === 'TimeoutError' || name === 'AbortError')
     return new AuthUnreachableProvider({ backend, cause: err })
-  if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
+  // By name, not instanceof: fetch's TypeError may come from another realm (test VMs).
+  if ((err as Error | null)?.name === 'TypeError' && /fetch failed/i.test((err as Error).message)) {
     return new AuthConnectionError('the provider could not be reached', { backend, cause: err })
   }
   const code = (err as { code?: string } | null)?.code
