@@ -1,0 +1,10 @@
+export {
+  MIGRATIONS,
+  MIGRATIONS_TABLE,
+  socialAuthMigrationSource,
+  migrationConfig,
+} from './migration-source.js'
+export { migrate, rollback, type RollbackOptions } from './run.js'
+export type { MigrationOptions, AppUsersTable, UserIdType } from './options.js'
+export type { SocialAuthMigration } from './migration.js'
+export { schemaDialect, type SchemaDialect } from './dialect.js'

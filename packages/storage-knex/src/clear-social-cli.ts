@@ -1,0 +1,66 @@
+/** The `clearsocial` command line: PSA's flags, `DATABASE_URL` for the database. */
+import type { Knex } from 'knex'
+import { clearSocial, type ClearSocialOptions } from './clear-social.js'
+import { connectDatabase } from './connect.js'
+import { DEFAULT_DATABASE_URL } from './database-url.js'
+
+const USAGE =
+  'usage: clearsocial [--age DAYS] [--skip-codes] [--skip-partial]   (database: DATABASE_URL)'
+
+/** Reads the command's arguments; throws with the usage on a mistake. */
+export function parseClearSocialArgs(argv: readonly string[]): ClearSocialOptions {
+  let olderThanDays: number | undefined
+  let skipCodes = false
+  let skipPartial = false
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const [flag, inline] = arg.split('=', 2) as [string, string | undefined]
+    if (flag === '--age') {
+      const value = inline ?? argv[++i]
+      olderThanDays = Number(value)
+      if (value === undefined || !Number.isFinite(olderThanDays) || olderThanDays < 0)
+        throw new Error(USAGE)
+    } else if (arg === '--skip-codes') skipCodes = true
+    else if (arg === '--skip-partial') skipPartial = true
+    else throw new Error(USAGE)
+  }
+  return { olderThanDays, skipCodes, skipPartial }
+}
+
+/**
+ * Runs `clearsocial` against `DATABASE_URL`; resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await clearSocialCli(process.argv.slice(2))
+ * ```
+ */
+export async function clearSocialCli(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+  out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<number> {
+  let options: ClearSocialOptions
+  try {
+    options = parseClearSocialArgs(argv)
+  } catch (err) {
+    out((err as Error).message)
+    return 2
+  }
+  let db: Knex | undefined
+  try {
+    db = connectDatabase(env.DATABASE_URL || DEFAULT_DATABASE_URL)
+    const removed = await clearSocial(db, options)
+    out(
+      `clearsocial: removed ${removed.codes} codes, ${removed.partials} partials, ` +
+        `${removed.nonces} nonces, ${removed.associations} associations`,
+    )
+    return 0
+  } catch (err) {
+    // Driver messages carry the SQL without values (compileSqlOnError: false), never the URL.
+    out(`clearsocial: ${err instanceof Error ? err.message : String(err)}`)
+    return 1
+  } finally {
+    await db?.destroy()
+  }
+}

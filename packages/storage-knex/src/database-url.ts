@@ -1,0 +1,116 @@
+/**
+ * `DATABASE_URL` → knex configuration, in DESIGN.md's forms: `sqlite:PATH` (relative or
+ * absolute), `sqlite::memory:`, and `postgres://user:pass@host:port/db`.
+ */
+import { isAbsolute, resolve } from 'node:path'
+import { ImproperlyConfigured } from '@social-auth/core'
+import { migrationConfig, type MigrationOptions } from '@social-auth/migrations'
+import type { Knex } from 'knex'
+
+/** Where `DATABASE_URL` points. */
+export type DatabaseLocation =
+  | { readonly kind: 'sqlite'; readonly filename: string; readonly memory: boolean }
+  | { readonly kind: 'postgres'; readonly url: string }
+
+/** Options of {@link knexConfigFromUrl}. */
+export interface DatabaseUrlOptions {
+  /** The directory relative SQLite paths start from; the working directory by default. */
+  readonly cwd?: string
+  /** The social-auth migration options, for the config's `migrations` section. */
+  readonly migrations?: MigrationOptions
+  /** How long a SQLite connection waits for another writer, in ms; 5000 by default. */
+  readonly busyTimeoutMs?: number
+  /** PostgreSQL pool size; knex's `{ min: 0, max: 10 }` by default. */
+  readonly pool?: { readonly min?: number; readonly max?: number }
+}
+
+/** The SQLite file a `sqlite:` URL names when nothing is configured. */
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/social-auth.sqlite3'
+
+// The message never repeats the URL: it may hold a password.
+const FORMS =
+  'DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://user:pass@host:port/db'
+
+/**
+ * Reads a `DATABASE_URL`.
+ *
+ * @example
+ * ```ts
+ * parseDatabaseUrl('sqlite:data/app.db', '/srv') // { kind: 'sqlite', filename: '/srv/data/app.db', memory: false }
+ * ```
+ */
+export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): DatabaseLocation {
+  const value = url.trim()
+  if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value }
+  if (!/^sqlite:/i.test(value)) throw new ImproperlyConfigured(FORMS)
+  let path = value.slice('sqlite:'.length)
+  if (path === ':memory:') return { kind: 'sqlite', filename: ':memory:', memory: true }
+  // Accept the URL spelling of an absolute path (sqlite:///srv/app.db); a host is meaningless.
+  if (path.startsWith('//')) {
+    if (!path.startsWith('///')) throw new ImproperlyConfigured(FORMS)
+    path = path.slice(2)
+  }
+  if (path === '') throw new ImproperlyConfigured(FORMS)
+  return { kind: 'sqlite', filename: isAbsolute(path) ? path : resolve(cwd, path), memory: false }
+}
+
+/** The part of a better-sqlite3 connection the pool hook uses. */
+interface SqliteConnection {
+  pragma(source: string): unknown
+}
+
+/**
+ * A knex configuration for a `DATABASE_URL`, including the social-auth `migrations` section,
+ * so it doubles as a knexfile. Driver errors carry the SQL without its values
+ * (`compileSqlOnError: false`), so a failed write never puts a token into a log line. SQLite
+ * gets one connection (better-sqlite3 is synchronous, and
+ * one writer per process is what SQLite allows), foreign keys on, and for files WAL mode and
+ * a busy timeout so several processes can share the file.
+ *
+ * @example
+ * ```ts
+ * const knex = Knex(knexConfigFromUrl(process.env.DATABASE_URL ?? 'sqlite::memory:'))
+ * ```
+ */
+export function knexConfigFromUrl(url: string, options: DatabaseUrlOptions = {}): Knex.Config {
+  const location = parseDatabaseUrl(url, options.cwd)
+  const migrations = migrationConfig(options.migrations)
+  if (location.kind === 'postgres') {
+    return {
+      client: 'pg',
+      connection: location.url,
+      compileSqlOnError: false,
+      pool: { min: options.pool?.min ?? 0, max: options.pool?.max ?? 10 },
+      migrations,
+    }
+  }
+  const busyTimeout = options.busyTimeoutMs ?? 5000
+  return {
+    client: 'better-sqlite3',
+    connection: { filename: location.filename },
+    useNullAsDefault: true,
+    compileSqlOnError: false,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(
+        connection: SqliteConnection,
+        done: (err: Error | null, connection: SqliteConnection) => void,
+      ) {
+        try {
+          // Per connection: SQLite forgets pragmas when a connection closes.
+          connection.pragma('foreign_keys = ON')
+          if (!location.memory) {
+            connection.pragma('journal_mode = WAL')
+            connection.pragma('synchronous = NORMAL')
+          }
+          connection.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`)
+          done(null, connection)
+        } catch (err) {
+          done(err as Error, connection)
+        }
+      },
+    },
+    migrations,
+  }
+}

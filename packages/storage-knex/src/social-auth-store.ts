@@ -1,0 +1,170 @@
+/** The association half of PSA's `UserMixin`: table `social_auth_usersocialauth`. */
+import {
+  AuthMissingUid,
+  mergeExtraData,
+  type JsonObject,
+  type UserSocialAuth,
+  type UserStorage,
+} from '@social-auth/core'
+import type { Knex } from 'knex'
+import { UniqueViolationError } from './integrity-error.js'
+import { fromDbDate, fromDbJsonObject, toDbDate, toDbJson } from './sql-values.js'
+import type { StoreContext } from './store-context.js'
+import { rememberUser } from './user-store.js'
+import { isPlausibleUserId, userFromRow, userSelection } from './user-table.js'
+
+/** The association table's name (social-app-django's). */
+export const SOCIAL_TABLE = 'social_auth_usersocialauth'
+
+type SocialMethods = Pick<
+  UserStorage,
+  | 'getSocialAuth'
+  | 'getSocialAuthForUser'
+  | 'createSocialAuth'
+  | 'setExtraData'
+  | 'allowedToDisconnect'
+  | 'disconnect'
+>
+
+const USER_PREFIX = 'u__'
+
+// SQLite JSON paths quote labels with double quotes and have no escape for them.
+const PLAIN_KEY = /^[^"\\]*$/
+
+/** An association row as the pipeline sees it (secrets decrypted). */
+export function socialFromRow(ctx: StoreContext, row: Record<string, unknown>): UserSocialAuth {
+  const provider = String(row.provider)
+  const uid = String(row.uid)
+  const id = row.id as UserSocialAuth['id']
+  return {
+    id,
+    user_id: row.user_id as UserSocialAuth['user_id'],
+    provider,
+    uid,
+    extra_data: ctx.codec.decode(fromDbJsonObject(row.extra_data), { provider, uid, id }),
+    created: fromDbDate(row.created),
+    modified: fromDbDate(row.modified),
+  }
+}
+
+/**
+ * The expression that merges `patch` into the stored document in the UPDATE itself, so two
+ * writers touching different keys both keep theirs (PSA's dict update, done by the database).
+ * Undefined when SQLite cannot address a key (a label with a double quote or a backslash).
+ */
+function mergeExpression(ctx: StoreContext, patch: JsonObject): Knex.Raw | undefined {
+  const { db } = ctx
+  if (ctx.dialect === 'postgresql') {
+    return db.raw(`coalesce(??, '{}'::jsonb) || ?::jsonb`, ['extra_data', toDbJson(patch)])
+  }
+  const keys = Object.keys(patch)
+  if (!keys.every((key) => PLAIN_KEY.test(key))) return undefined
+  const args = keys.flatMap((key) => [`$."${key}"`, toDbJson(patch[key])])
+  return db.raw(`json_set(coalesce(??, '{}')${', ?, json(?)'.repeat(keys.length)})`, [
+    'extra_data',
+    ...args,
+  ])
+}
+
+/** The association methods of the store. */
+export function socialAuthStore(ctx: StoreContext): SocialMethods {
+  const { db, users } = ctx
+  const table = (): Knex.QueryBuilder => db(SOCIAL_TABLE)
+
+  return {
+    async getSocialAuth(provider, uid) {
+      const row = (await db({ s: SOCIAL_TABLE })
+        .leftJoin({ u: users.table }, `u.${users.id}`, 's.user_id')
+        .select('s.*', ...userSelection(users, 'u', USER_PREFIX))
+        .where({ 's.provider': provider, 's.uid': String(uid) })
+        .first()) as Record<string, unknown> | undefined
+      // Re-checked like social-app-django does, in case a collation ever folds case.
+      if (!row || row.uid !== String(uid)) return null
+      if (row[`${USER_PREFIX}id`] !== null && row[`${USER_PREFIX}id`] !== undefined) {
+        rememberUser(ctx, userFromRow(users, row, USER_PREFIX))
+      }
+      return socialFromRow(ctx, row)
+    },
+
+    async getSocialAuthForUser(user, provider, id) {
+      if (id !== undefined && !/^\d{1,19}$/.test(String(id))) return []
+      const rows = (await table()
+        .where('user_id', user.id)
+        .modify((query) => {
+          if (provider !== undefined) void query.where('provider', provider)
+          if (id !== undefined) void query.where('id', id)
+        })
+        .orderBy('id')) as Record<string, unknown>[]
+      return Array.from(rows, (row) => socialFromRow(ctx, row))
+    },
+
+    async createSocialAuth(user, uid, provider) {
+      const value = String(uid)
+      // The CHECK constraint would refuse it too, but on PostgreSQL that error would also
+      // abort the surrounding transaction.
+      if (value === '') throw new AuthMissingUid({ backend: provider })
+      const now = toDbDate(ctx.dialect, ctx.now())
+      const inserted = (await table()
+        .insert({
+          user_id: user.id,
+          provider,
+          uid: value,
+          extra_data: '{}',
+          created: now,
+          modified: now,
+        })
+        .onConflict(['provider', 'uid'])
+        .ignore()
+        .returning('*')) as Record<string, unknown>[]
+      if (!inserted[0]) throw new UniqueViolationError(SOCIAL_TABLE, ['provider', 'uid'])
+      return socialFromRow(ctx, inserted[0])
+    },
+
+    async setExtraData(social, data) {
+      const merged = mergeExtraData(social.extra_data, data)
+      if (!merged) return false
+      const stored = social.extra_data
+      const changed: JsonObject = {}
+      for (const [key, value] of Object.entries(data)) {
+        if (!Object.hasOwn(stored, key) || JSON.stringify(stored[key]) !== JSON.stringify(value))
+          changed[key] = value
+      }
+      const owner = { provider: social.provider, uid: social.uid, id: social.id }
+      const now = ctx.now()
+      const set =
+        mergeExpression(ctx, ctx.codec.encode(changed, owner)) ??
+        toDbJson(ctx.codec.encode(merged, owner))
+      const count = await table()
+        .where('id', social.id)
+        .update({ extra_data: set, modified: toDbDate(ctx.dialect, now) })
+      if (count === 0) return false
+      social.extra_data = merged
+      social.modified = now
+      return true
+    },
+
+    async allowedToDisconnect(user, backendName, associationId) {
+      const password = users.columns.password
+      if (password !== null && isPlausibleUserId(users, user.id)) {
+        const row = (await db(users.table)
+          .select(`${password} as password`)
+          .where(users.id, user.id)
+          .first()) as { password?: unknown } | undefined
+        if (typeof row?.password === 'string' && row.password !== '') return true
+      }
+      const other = await table()
+        .select('id')
+        .where('user_id', user.id)
+        .modify((query) => {
+          if (associationId === undefined) void query.whereNot('provider', backendName)
+          else void query.whereNot('id', associationId)
+        })
+        .first<{ id: unknown } | undefined>()
+      return other !== undefined
+    },
+
+    async disconnect(entry) {
+      await table().where('id', entry.id).delete()
+    },
+  }
+}

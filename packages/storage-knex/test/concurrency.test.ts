@@ -1,0 +1,186 @@
+/**
+ * Concurrent first logins through the real pipeline (issue 3; security.md §5.2): the engine
+ * runs each login in one transaction and retries a lost race, and the store makes the race
+ * observable as an integrity error without poisoning the transaction.
+ */
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import type { SocialAuth, Storage } from '@social-auth/core'
+import { knexStorage, migrate } from '../src/index.js'
+import { countRows, openPostgres, openSqlite, type TestDatabase } from './support/databases.js'
+import { engineFor, login, type LoginResult } from './support/login.js'
+
+const LOGINS = 30
+const run = promisify(execFile)
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
+
+// Lost races the engine saw (and retried), to show the tests really race.
+let lostRaces = 0
+
+function counting(storage: Storage): Storage {
+  return {
+    ...storage,
+    isIntegrityError(err) {
+      const lost = storage.isIntegrityError(err)
+      if (lost) lostRaces++
+      return lost
+    },
+  }
+}
+
+function sameAccount(db: TestDatabase): Promise<SocialAuth> {
+  return engineFor(counting(knexStorage(db.knex)), (code) => ({
+    id: 'same-uid',
+    login: 'racer',
+    email: 'racer@example.com',
+    access_token: code,
+  }))
+}
+
+function sameUsername(db: TestDatabase): Promise<SocialAuth> {
+  return engineFor(counting(knexStorage(db.knex)), (code) => ({
+    id: code,
+    login: 'samename',
+    email: `${code}@example.com`,
+    access_token: code,
+  }))
+}
+
+async function fire(engines: SocialAuth[], prefix: string): Promise<LoginResult[]> {
+  const settled = await Promise.allSettled(
+    Array.from({ length: LOGINS }, (_, i) => login(engines[i % engines.length]!, `${prefix}-${i}`)),
+  )
+  const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []))
+  expect(errors).toEqual([])
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+}
+
+async function expectOneUserAndOneAssociation(
+  db: TestDatabase,
+  userIds: readonly unknown[],
+): Promise<void> {
+  expect(await countRows(db.knex, 'users')).toBe(1)
+  expect(await countRows(db.knex, 'social_auth_usersocialauth')).toBe(1)
+  const social = (await db.knex('social_auth_usersocialauth').first()) as {
+    user_id: unknown
+    uid: string
+  }
+  expect(social.uid).toBe('same-uid')
+  expect(userIds).toHaveLength(LOGINS)
+  expect(new Set(userIds.map(String))).toEqual(new Set([String(social.user_id)]))
+}
+
+async function expectDistinctUsernames(db: TestDatabase): Promise<void> {
+  const rows = await db.knex('users').select<{ username: string }[]>('username')
+  const names = Array.from(rows, (r) => r.username)
+  expect(names).toHaveLength(LOGINS)
+  expect(new Set(names).size).toBe(LOGINS)
+  expect(names.filter((n) => n === 'samename')).toHaveLength(1)
+  for (const name of names) expect(name.startsWith('samename')).toBe(true)
+  expect(await countRows(db.knex, 'social_auth_usersocialauth')).toBe(LOGINS)
+}
+
+let db: TestDatabase | undefined
+beforeEach(() => {
+  lostRaces = 0
+})
+afterEach(async () => {
+  await db?.destroy()
+  db = undefined
+})
+
+describe('30 concurrent first logins on PostgreSQL', () => {
+  it('of one account create exactly one user and one association, and all end as that user', async () => {
+    db = await openPostgres()
+    await migrate(db.knex)
+    // Three engines, like three app nodes sharing the database.
+    const engines = [await sameAccount(db), await sameAccount(db), await sameAccount(db)]
+    const results = await fire(engines, 'pg')
+    await expectOneUserAndOneAssociation(
+      db,
+      results.map((r) => r.userId),
+    )
+    expect(results.filter((r) => r.isNew).length).toBe(1)
+    expect(lostRaces).toBeGreaterThan(0)
+  })
+
+  it('of different accounts asking for one username give each a distinct suffixed username', async () => {
+    db = await openPostgres()
+    await migrate(db.knex)
+    const results = await fire(
+      [await sameUsername(db), await sameUsername(db), await sameUsername(db)],
+      'name',
+    )
+    expect(new Set(results.map((r) => String(r.userId))).size).toBe(LOGINS)
+    await expectDistinctUsernames(db)
+  })
+})
+
+describe('30 concurrent first logins on a SQLite file', () => {
+  it('of one account in one process create exactly one user and one association', async () => {
+    db = openSqlite()
+    await migrate(db.knex)
+    const results = await fire([await sameAccount(db)], 'sqlite')
+    await expectOneUserAndOneAssociation(
+      db,
+      results.map((r) => r.userId),
+    )
+  })
+
+  it('of different accounts asking for one username in one process give distinct usernames', async () => {
+    db = openSqlite()
+    await migrate(db.knex)
+    await fire([await sameUsername(db)], 'name')
+    await expectDistinctUsernames(db)
+  })
+
+  async function fromProcesses(database: TestDatabase, scenario: string): Promise<string[]> {
+    // Three app processes, each with its own connection to the file: the race crosses
+    // connections, which one connection per process alone would never show.
+    const outputs = await Promise.all(
+      [10, 10, 10].map((count) =>
+        run(
+          process.execPath,
+          [
+            '--import',
+            here('./support/register-ts.mjs'),
+            here('./support/sqlite-login-worker.ts'),
+            database.url,
+            String(count),
+            scenario,
+          ],
+          {
+            timeout: 30_000,
+          },
+        ),
+      ),
+    )
+    const userIds: string[] = []
+    for (const { stdout } of outputs) {
+      const report = JSON.parse(stdout.trim().split('\n').pop()!) as {
+        userIds: string[]
+        errors: string[]
+      }
+      expect(report.errors).toEqual([])
+      userIds.push(...report.userIds)
+    }
+    return userIds
+  }
+
+  it('of one account from three processes create exactly one user and one association', async () => {
+    db = openSqlite()
+    await migrate(db.knex)
+    const userIds = await fromProcesses(db, 'account:same-uid')
+    await expectOneUserAndOneAssociation(db, userIds)
+  })
+
+  it('of different accounts asking for one username from three processes give distinct usernames', async () => {
+    db = openSqlite()
+    await migrate(db.knex)
+    const userIds = await fromProcesses(db, 'username:samename')
+    expect(new Set(userIds).size).toBe(LOGINS)
+    await expectDistinctUsernames(db)
+  })
+})
