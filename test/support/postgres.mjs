@@ -99,11 +99,12 @@ export async function startPostgres() {
     async stop() {
       if (stopped) return
       stopped = true
-      await new Promise((resolve) => {
-        child.once('exit', resolve)
-        child.kill('SIGINT')
-        setTimeout(resolve, 10_000).unref()
-      })
+      // Stop the server itself: as root the child is `runuser`, which does not pass signals on.
+      try {
+        run(join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'immediate', '-w', '-t', '10'], { stdio: 'ignore' })
+      } catch {
+        child.kill('SIGKILL')
+      }
       rmSync(dir, { recursive: true, force: true })
     },
   }
