@@ -39,6 +39,16 @@ if (!process.env.SKIP_BUILD) {
       stdio: 'inherit',
       cwd: root,
     })
+    step('type-check the tests (tsconfig.test.json)', () => {
+      execFileSync(
+        process.execPath,
+        [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.test.json'],
+        {
+          stdio: 'inherit',
+          cwd: root,
+        },
+      )
+    })
   })
 }
 step('ensure Debian Chromium for the browser tests', ensureChromium)
