@@ -34,20 +34,14 @@ function ensureChromium() {
 }
 
 if (!process.env.SKIP_BUILD) {
+  const tsc = `${root}node_modules/typescript/bin/tsc`
   step('type-check every package (tsc -b)', () => {
-    execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b'], {
+    execFileSync(process.execPath, [tsc, '-b'], { stdio: 'inherit', cwd: root })
+  })
+  step('type-check the tests (tsconfig.test.json)', () => {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.test.json'], {
       stdio: 'inherit',
       cwd: root,
-    })
-    step('type-check the tests (tsconfig.test.json)', () => {
-      execFileSync(
-        process.execPath,
-        [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.test.json'],
-        {
-          stdio: 'inherit',
-          cwd: root,
-        },
-      )
     })
   })
 }
