@@ -17,6 +17,7 @@ import {
   type RequestData,
   type RevokeCall,
   type UserDetails,
+  type UserSocialAuth,
 } from '@social-auth/core'
 import { verifyProviderIdToken } from './provider-id-token.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
@@ -37,6 +38,12 @@ export interface OAuth2Endpoints {
   readonly jwks?: string | undefined
   /** The server sends RFC 9207 `iss` on every authorization response. */
   readonly issParameterSupported?: boolean | undefined
+  /**
+   * Build openid-client's configuration by discovery from this issuer URL rather than from the
+   * fields above, so that openid-client's provider rules apply — Entra ID's multi-tenant
+   * issuer (`…/{tenantid}/v2.0`) is then checked against each id_token's `tid`.
+   */
+  readonly discoverFrom?: string | undefined
 }
 
 /** The openid-client configuration and the endpoints a login runs against. */
@@ -54,11 +61,30 @@ export interface UserDataInput {
   readonly provider: ProviderConfiguration
   /** The verified id_token claims (OIDC). */
   readonly idTokenClaims?: Record<string, unknown> | undefined
+  /**
+   * The callback's own parameters (state and code included). Some providers put user data
+   * there: Apple posts the name as a `user` field, Facebook lists `granted_scopes`.
+   */
+  readonly callback: RequestData
   /** GET (or POST) a JSON document through the provider fetch; errors are coded. */
   readonly fetchJson: (
     url: string | URL,
     init?: { method?: string; headers?: Record<string, string>; body?: string },
   ) => Promise<unknown>
+}
+
+/** What a provider-specific `revoke` receives. */
+export interface RevokeInput {
+  readonly backend: BoundBackend
+  readonly social: UserSocialAuth
+  readonly provider: ProviderConfiguration
+  readonly clientId: string
+  readonly clientSecret: string | undefined
+  /** Sends a request through the provider fetch (timeout, no redirects); resolves to its status. */
+  readonly send: (
+    url: string | URL,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ) => Promise<number>
 }
 
 /** A provider, declared (STYLE.md: "a backend is a factory returning a typed definition"). */
@@ -76,6 +102,23 @@ export interface OAuth2Spec {
   readonly openid?: boolean
   /** How the client authenticates at the token endpoint (default `client_secret_post`). */
   readonly clientAuth?: 'client_secret_post' | 'client_secret_basic'
+  /** The client id when it is not the `KEY` setting (Apple keeps it in `CLIENT`). */
+  readonly clientId?: (backend: BoundBackend) => string | undefined
+  /**
+   * A client secret minted for each token request (Apple: an ES256-signed JWT). The `SECRET`
+   * setting is then whatever this function reads (Apple: the signing key), never sent as is.
+   */
+  readonly clientSecret?: (backend: BoundBackend) => Promise<string>
+  /**
+   * The `iss` an id_token must carry when it is not `endpoints.issuer` (Entra ID multi-tenant:
+   * the issuer template filled with the token's own `tid`, once its signature checked out).
+   */
+  readonly idTokenIssuer?: (claims: Record<string, unknown>, endpoints: OAuth2Endpoints) => string
+  /**
+   * Revokes the stored tokens at a provider whose revocation is not RFC 7009 (GitHub's
+   * `DELETE /applications/{client_id}/token`, Facebook's `DELETE /{uid}/permissions`).
+   */
+  readonly revoke?: (input: RevokeInput) => Promise<boolean>
   readonly requiresEmailValidation?: boolean
   readonly callbackParameters?: readonly string[]
   /** Extra authorization parameters taken from the login request (Osso: email or domain). */
@@ -119,11 +162,16 @@ const MAX_USER_DATA_BYTES = 1_048_576
 
 type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic'
 
-function credentials(backend: BoundBackend): {
+function credentials(
+  backend: BoundBackend,
+  spec: OAuth2Spec,
+): {
   clientId: string
   clientSecret: string | undefined
 } {
-  const clientId = backend.setting<string | undefined>('KEY')
+  const clientId = spec.clientId
+    ? spec.clientId(backend)
+    : backend.setting<string | undefined>('KEY')
   if (!clientId) {
     throw new ImproperlyConfigured(
       `SOCIAL_AUTH_${backend.name.toUpperCase().replace(/-/g, '_')}_KEY is not set`,
@@ -143,6 +191,18 @@ function clientAuthentication(
   return method === 'client_secret_basic'
     ? client.ClientSecretBasic(secret)
     : client.ClientSecretPost(secret)
+}
+
+/** Client authentication with a secret minted per request (see `OAuth2Spec.clientSecret`). */
+function mintedClientAuthentication(
+  method: ClientAuthMethod,
+  mint: () => Promise<string>,
+): client.ClientAuth {
+  // oauth4webapi awaits client authentication (its own `ClientAuth` may return a Promise);
+  // openid-client re-declares the type as returning void.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
+  return async (as, metadata, body, headers) =>
+    clientAuthentication(method, await mint())(as, metadata, body, headers)
 }
 
 function scopeOf(spec: OAuth2Spec, backend: BoundBackend): string {
@@ -202,7 +262,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
 
   async function provider(backend: BoundBackend): Promise<ProviderConfiguration> {
     const endpoints = await spec.endpoints(backend)
-    const { clientId, clientSecret } = credentials(backend)
+    const { clientId, clientSecret } = credentials(backend, spec)
     const method =
       backend.setting<ClientAuthMethod | undefined>('TOKEN_ENDPOINT_AUTH_METHOD') ??
       spec.clientAuth ??
@@ -210,7 +270,22 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     const key = JSON.stringify([endpoints, clientId, clientSecret, method, userAgent(backend)])
     let cached = configurations.get(key)
     if (!cached) {
-      cached = Promise.resolve().then(() => {
+      cached = Promise.resolve().then(async () => {
+        const auth = spec.clientSecret
+          ? mintedClientAuthentication(method, () => spec.clientSecret!(backend))
+          : clientAuthentication(method, clientSecret)
+        const timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
+        if (endpoints.discoverFrom) {
+          const issuerUrl = new URL(endpoints.discoverFrom)
+          const config = await client.discovery(issuerUrl, clientId, undefined, auth, {
+            [client.customFetch]: fetchFor(backend),
+            timeout,
+            ...(isLoopback(issuerUrl) && issuerUrl.protocol === 'http:'
+              ? { execute: [client.allowInsecureRequests] }
+              : {}),
+          })
+          return { config, endpoints }
+        }
         const server: client.ServerMetadata = {
           issuer: endpoints.issuer,
           authorization_endpoint: endpoints.authorization,
@@ -225,11 +300,11 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
         const config = new client.Configuration(
           server,
           clientId,
-          clientSecret,
-          clientAuthentication(method, clientSecret),
+          spec.clientSecret ? undefined : clientSecret,
+          auth,
         )
         config[client.customFetch] = fetchFor(backend)
-        config.timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
+        config.timeout = timeout
         const urls = [
           endpoints.authorization,
           endpoints.token,
@@ -359,6 +434,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
               backend,
               provider: { config, endpoints },
               fetch: spec.fetch,
+              expectedIssuer: spec.idTokenIssuer,
               nonce: tx?.nonce,
               now: call.now,
             })
@@ -371,6 +447,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
         tokens,
         provider: { config, endpoints },
         idTokenClaims,
+        callback: data,
         fetchJson: (url, init) =>
           fetchJson(fetchImpl, url, init, backend.setting<number>('REQUESTS_TIMEOUT', 5)),
       })
@@ -385,6 +462,32 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
 
   async function revokeToken(call: RevokeCall): Promise<boolean> {
     const { config, endpoints } = await provider(call.backend)
+    if (spec.revoke) {
+      const fetchImpl = fetchFor(call.backend)
+      const timeout = call.backend.setting<number>('REQUESTS_TIMEOUT', 5)
+      try {
+        return await spec.revoke({
+          backend: call.backend,
+          social: call.social,
+          provider: { config, endpoints },
+          clientId: config.clientMetadata().client_id,
+          clientSecret: credentials(call.backend, spec).clientSecret,
+          send: async (url, init = {}) => {
+            const response = await fetchImpl(String(url), {
+              method: init.method ?? 'POST',
+              headers: { accept: 'application/json', ...init.headers },
+              body: init.body,
+              redirect: 'manual',
+              signal: AbortSignal.timeout(timeout * 1000),
+            })
+            await response.body?.cancel()
+            return response.status
+          },
+        })
+      } catch (err) {
+        throw mapProviderError(call.backend.name, err)
+      }
+    }
     if (!endpoints.revocation) return false
     const token = call.social.extra_data.refresh_token ?? call.social.extra_data.access_token
     if (typeof token !== 'string' || token === '') return false
@@ -405,7 +508,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     ...(spec.requiresEmailValidation ? { requiresEmailValidation: true } : {}),
     ...(spec.callbackParameters ? { callbackParameters: spec.callbackParameters } : {}),
     setup({ backend }) {
-      credentials(backend)
+      credentials(backend, spec)
       usePkce(backend)
       spec.setup?.(backend)
     },

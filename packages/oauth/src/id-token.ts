@@ -4,7 +4,8 @@ import { AuthTokenError, KeySetUnavailable, type JwksCache } from '@social-auth/
 /** What an id_token is checked against (security.md §0.4). */
 export interface IdTokenExpectations {
   readonly backend: string
-  readonly issuer: string
+  /** The expected `iss`; a function gets the signature-checked claims (a per-tenant issuer). */
+  readonly issuer: string | ((claims: JWTPayload) => string)
   readonly clientId: string
   readonly algorithms: readonly string[]
   readonly leewaySeconds: number
@@ -33,7 +34,7 @@ export async function verifyIdToken(
   const algorithms = expected.algorithms.filter((alg) => alg !== 'none' && !alg.startsWith('HS'))
   const options = {
     algorithms,
-    issuer: expected.issuer,
+    ...(typeof expected.issuer === 'string' ? { issuer: expected.issuer } : {}),
     audience: expected.clientId,
     clockTolerance: Math.min(expected.leewaySeconds, 60),
     maxTokenAge: expected.maxAgeSeconds,
@@ -54,6 +55,9 @@ export async function verifyIdToken(
   } catch (err) {
     if (err instanceof KeySetUnavailable) throw err
     throw new AuthTokenError(idTokenFailure(err), { backend: expected.backend, cause: err })
+  }
+  if (typeof expected.issuer === 'function' && payload.iss !== expected.issuer(payload)) {
+    throw new AuthTokenError('Invalid issuer', { backend: expected.backend })
   }
   // An id_token issued to several audiences is only ours when we are its authorized party.
   if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== expected.clientId) {

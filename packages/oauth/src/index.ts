@@ -4,6 +4,7 @@ export {
   type OAuth2Endpoints,
   type OAuth2Spec,
   type ProviderConfiguration,
+  type RevokeInput,
   type UserDataInput,
 } from './define-oauth2.js'
 export { oidc, oidcUserDetails, type OidcOptions } from './oidc.js'

@@ -17,8 +17,11 @@ export interface OidcOptions extends Partial<
 > {
   /** The backend name (default `oidc`); settings are read as `SOCIAL_AUTH_<NAME>_…`. */
   readonly name?: string
-  /** The issuer, when not given by the `OIDC_ENDPOINT` setting. */
-  readonly issuer?: string
+  /**
+   * The issuer, when not given by the `OIDC_ENDPOINT` setting; a function derives it from the
+   * backend's settings (a provider's tenant domain, realm or subdomain).
+   */
+  readonly issuer?: string | ((backend: BoundBackend) => string | undefined)
   readonly getUserDetails?: OAuth2Spec['getUserDetails']
 }
 
@@ -45,8 +48,10 @@ export function oidcUserDetails(response: ProviderResponse, backend: BoundBacken
   }
 }
 
-function issuerOf(backend: BoundBackend, fallback: string | undefined): URL {
-  const value = backend.setting<string | undefined>('OIDC_ENDPOINT') ?? fallback
+function issuerOf(backend: BoundBackend, fallback: OidcOptions['issuer']): URL {
+  const value =
+    backend.setting<string | undefined>('OIDC_ENDPOINT') ??
+    (typeof fallback === 'function' ? fallback(backend) : fallback)
   if (!value)
     throw new InvalidSetting(
       `SOCIAL_AUTH_${backend.name.toUpperCase().replace(/-/g, '_')}_OIDC_ENDPOINT`,
@@ -109,10 +114,12 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
       const subject = typeof idTokenClaims?.sub === 'string' ? idTokenClaims.sub : ''
       return { ...(await client.fetchUserInfo(provider.config, accessToken, subject)) }
     },
-    getUserId: (details, response, idKey) =>
-      idKey === 'sub'
-        ? (response.id_token_claims as Record<string, unknown> | undefined)?.sub
-        : (details[idKey] ?? response[idKey]),
+    getUserId:
+      rest.getUserId ??
+      ((details, response, idKey) =>
+        idKey === 'sub'
+          ? (response.id_token_claims as Record<string, unknown> | undefined)?.sub
+          : (details[idKey] ?? response[idKey])),
     getUserDetails: getUserDetails ?? oidcUserDetails,
     setup(backend) {
       issuerOf(backend, issuer)

@@ -14,6 +14,10 @@ export function verifyProviderIdToken(input: {
   readonly backend: BoundBackend
   readonly provider: ProviderConfiguration
   readonly fetch: typeof fetch | undefined
+  /** The `iss` to expect when it depends on the token (`OAuth2Spec.idTokenIssuer`). */
+  readonly expectedIssuer?:
+    | ((claims: Record<string, unknown>, endpoints: ProviderConfiguration['endpoints']) => string)
+    | undefined
   readonly nonce?: string | undefined
   readonly now: () => number
 }): Promise<JWTPayload> {
@@ -31,7 +35,9 @@ export function verifyProviderIdToken(input: {
     keySetFor(endpoints.jwks, { fetch: input.fetch, now: input.now }),
     {
       backend: backend.name,
-      issuer: endpoints.issuer,
+      issuer: input.expectedIssuer
+        ? (claims) => input.expectedIssuer!(claims, endpoints)
+        : endpoints.issuer,
       clientId: config.clientMetadata().client_id,
       algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
       leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),

@@ -35,6 +35,7 @@ async function checkRefreshedIdToken(
     backend,
     provider: await definition.provider(backend),
     fetch: definition.spec.fetch,
+    expectedIssuer: definition.spec.idTokenIssuer,
     now,
   })
   if (typeof stored.id_token !== 'string') return

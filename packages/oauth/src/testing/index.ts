@@ -1,2 +1,10 @@
-export { runBackendFixture, type BackendFixture, type FixtureResult } from './harness.js'
+export {
+  runBackendFixture,
+  runBackendRejection,
+  FIXTURE_CLIENT_ID,
+  type BackendFixture,
+  type BackendRejection,
+  type FixtureExpectations,
+  type FixtureResult,
+} from './harness.js'
 export { fakeFetch, type FakeAnswer, type RecordedRequest } from './fake-fetch.js'

@@ -1,0 +1,166 @@
+import passport from 'passport'
+import {
+  SocialAuthError,
+  socialAccount,
+  type ActionResponse,
+  type LoginInfo,
+  type SocialAccount,
+  type SocialAuth,
+  type User,
+} from '@social-auth/core'
+import {
+  requestStrategy,
+  type PassportRequest,
+  type RequestStrategyOptions,
+} from './request-strategy.js'
+
+/** Options of {@link SocialAuthStrategy}. */
+export interface SocialAuthStrategyOptions extends RequestStrategyOptions {
+  /** The engine (`createSocialAuth(...)`). */
+  readonly social: SocialAuth
+  /** The backend this strategy runs; also the strategy's name unless `name` says otherwise. */
+  readonly backend: string
+  /** The name for `passport.use` / `passport.authenticate`. */
+  readonly name?: string
+}
+
+/** What `req.authInfo` holds after a successful `passport.authenticate` (with `authInfo`). */
+export interface SocialAuthInfo {
+  readonly backend: string
+  /** The account that was used or linked. */
+  readonly social: SocialAccount | null
+  readonly isNew: boolean
+  /** True when the login linked an account to the user already logged in. */
+  readonly linked: boolean
+  /** Where social-auth would send the browser (`next`, `LOGIN_REDIRECT_URL`, …). */
+  readonly redirect: string | undefined
+}
+
+/** What passport's `fail` carries for a refused login (`failureMessage` keeps `message`). */
+export interface SocialAuthFailure {
+  readonly message: string
+  /** The stable error code, e.g. `ERR_AUTH_CANCELED`. */
+  readonly code: string
+  readonly backend: string
+}
+
+/** The parameters a provider calls back with, or a paused pipeline resumes with. */
+function isCallback(strategy: SocialAuthStrategy, data: Record<string, string>): boolean {
+  const backend = strategy.social.getBackend(strategy.backend)
+  const markers = [
+    ...(backend.definition.callbackParameters ?? ['code', 'state', 'error']),
+    backend.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME', 'partial_token'),
+  ]
+  return markers.some((name) => Object.hasOwn(data, name))
+}
+
+/** Answers a page or JSON the pipeline produced (a paused step's form) through Express's `res`. */
+function sendThroughResponse(req: PassportRequest, response: ActionResponse): boolean {
+  const res = (
+    req as {
+      res?: {
+        status(code: number): { type(t: string): { send(b: string): void }; json(b: unknown): void }
+      }
+    }
+  ).res
+  if (!res || response.type === 'redirect') return false
+  if (response.type === 'html') res.status(response.status).type('html').send(response.html)
+  else res.status(response.status).json(response.body)
+  return true
+}
+
+/**
+ * A passport strategy that runs a social-auth backend and its whole pipeline, so an app built
+ * on passport sessions gets `passport.authenticate('osso')` with PSA's pipeline behind it. A
+ * request without callback parameters starts the login (a redirect to the provider); the
+ * callback completes it, runs the pipeline (with `req.user` as the user to link to, when
+ * logged in) and calls passport's `success` with the pipeline's user. A refused login —
+ * cancelled consent, a forged state, an account that belongs to someone else — is passport's
+ * `fail` with the stable error code, so `failureRedirect` and `failureMessage` work as usual.
+ *
+ * @example
+ * ```ts
+ * passport.use(new SocialAuthStrategy({ social, backend: 'osso', callbackURL: '/auth/osso/callback' }))
+ * app.get('/auth/osso', passport.authenticate('osso'))
+ * app.get('/auth/osso/callback', passport.authenticate('osso', { failureRedirect: '/login', successRedirect: '/' }))
+ * ```
+ */
+export class SocialAuthStrategy extends passport.Strategy {
+  override readonly name: string
+  readonly social: SocialAuth
+  readonly backend: string
+  // TypeScript `private`, not `#private`: passport calls `authenticate` on an object created
+  // from this one (`Object.create(strategy)`), which has no `#` slots of its own.
+  private readonly requestOptions: RequestStrategyOptions
+
+  constructor(options: SocialAuthStrategyOptions) {
+    super()
+    // Resolved now: a misspelt backend is a start-up error, not a failed first login.
+    options.social.getBackend(options.backend)
+    this.social = options.social
+    this.backend = options.backend
+    this.name = options.name ?? options.backend
+    this.requestOptions = { callbackURL: options.callbackURL, publicUrl: options.publicUrl }
+  }
+
+  override authenticate(req: PassportRequest): void {
+    this.run(req).catch((err: unknown) => this.failed(err))
+  }
+
+  private async run(req: PassportRequest): Promise<void> {
+    const strategy = requestStrategy(req, this.requestOptions)
+    if (!isCallback(this, strategy.requestData())) {
+      const started = await this.social.begin(strategy, this.backend)
+      if (started.type === 'redirect') this.redirect(started.url, started.status)
+      else if (!sendThroughResponse(req, started))
+        this.error(new Error('the backend did not redirect'))
+      return
+    }
+    const current = (req.user as User | undefined) ?? null
+    let login: LoginInfo | undefined
+    const done = await this.social.complete(strategy, this.backend, {
+      user: current,
+      login: (info) => {
+        login = info
+      },
+      onError: 'throw',
+    })
+    const redirect = done.type === 'redirect' ? done.url : undefined
+    if (login) {
+      this.success(
+        login.user,
+        this.info(login.social ? socialAccount(login.social) : null, login.isNew, false, redirect),
+      )
+    } else if (current) {
+      // Logged in already: the pipeline linked the account to this user; no new login.
+      this.success(current, this.info(null, false, true, redirect))
+    } else if (done.type === 'redirect') {
+      // A paused pipeline (or an inactive user) sends the browser on; no one is logged in.
+      this.redirect(done.url, done.status)
+    } else if (!sendThroughResponse(req, done)) {
+      this.error(new Error('the pipeline answered a page without a response to send it on'))
+    }
+  }
+
+  private info(
+    social: SocialAccount | null,
+    isNew: boolean,
+    linked: boolean,
+    redirect: string | undefined,
+  ): SocialAuthInfo {
+    return { backend: this.backend, social, isNew, linked, redirect }
+  }
+
+  private failed(err: unknown): void {
+    if (err instanceof SocialAuthError) {
+      const failure: SocialAuthFailure = {
+        message: err.message,
+        code: err.code,
+        backend: err.backend ?? this.backend,
+      }
+      this.fail(failure, err.status)
+    } else {
+      this.error(err)
+    }
+  }
+}
