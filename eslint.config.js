@@ -21,6 +21,7 @@ export default tseslint.config(
       parserOptions: {
         projectService: {
           allowDefaultProject: [
+            'jest.config.ts',
             '*.js',
             '*.mjs',
             'scripts/*.mjs',
@@ -60,14 +61,35 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+    // Node's globals, for plain scripts (benches, test support).
     languageOptions: {
-      globals: {
-        process: 'readonly',
-        console: 'readonly',
-        URL: 'readonly',
-        setTimeout: 'readonly',
-        fetch: 'readonly',
-      },
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'URL',
+          'URLSearchParams',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+          'fetch',
+          'performance',
+          'Buffer',
+          'AbortSignal',
+          'AbortController',
+          'Response',
+          'Request',
+          'Headers',
+          'TextEncoder',
+          'TextDecoder',
+          'structuredClone',
+          'crypto',
+          'queueMicrotask',
+          'FormData',
+        ].map((name) => [name, 'readonly']),
+      ),
     },
   },
 )
