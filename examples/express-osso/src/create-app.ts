@@ -3,16 +3,20 @@ import type { Knex } from 'knex'
 import {
   createSocialAuth,
   settingsFromEnv,
+  PENDING_LINK_SESSION_KEY,
   type BackendEntry,
+  type PendingLink,
   type SocialAuth,
 } from '@social-auth/core'
 import { osso } from '@social-auth/backend-osso'
 import { oidc } from '@social-auth/oauth'
 import {
+  KnexRateLimitStore,
   KnexSessionStore,
   sessionMiddleware,
   socialAuthExpress,
   type SocialAuthExpress,
+  type SocialAuthExpressOptions,
 } from '@social-auth/express'
 import { connectDatabase, encryptionFromEnv, knexStorage, migrate } from '@social-auth/storage-knex'
 import { configFromEnv, type ExampleConfig } from './config.js'
@@ -42,6 +46,13 @@ export interface CreateAppOptions {
   readonly fetch?: typeof fetch
   /** Where unexpected errors are logged (already redacted); default `console.error`. */
   readonly logError?: (line: string) => void
+  /**
+   * The routes' abuse limits (default: `@social-auth/express`'s, counted in this app's
+   * database so that every app node shares them). The bench raises them: one client signing in
+   * hundreds of times a minute is exactly what they refuse. `false`, or `RATE_LIMIT=off` in the
+   * environment, turns them off.
+   */
+  readonly rateLimit?: SocialAuthExpressOptions['rateLimit']
 }
 
 const LABELS = new Map([
@@ -94,9 +105,19 @@ export async function createApp(
       storage: knexStorage(db, { encryption: encryptionFromEnv(env) }),
     })
     const store = new KnexSessionStore(db)
+    const limitsOff = options.rateLimit === false || env.RATE_LIMIT?.trim().toLowerCase() === 'off'
+    // Counted in the database, like the sessions, so that every app node shares one limit. The
+    // session secret keys the counter hashes: the table holds no guessable hash of an email.
+    const limitStore =
+      limitsOff || options.rateLimit?.store
+        ? undefined
+        : new KnexRateLimitStore(db, { secret: config.sessionSecret })
     const auth = socialAuthExpress(social, {
       publicUrl: config.publicUrl,
       ...(options.logError ? { logError: (line: string) => options.logError!(line) } : {}),
+      rateLimit: limitsOff
+        ? false
+        : { ...options.rateLimit, ...(limitStore ? { store: limitStore } : {}) },
     })
     const app = buildApp(config, social, auth, store, db)
     return {
@@ -107,6 +128,7 @@ export async function createApp(
       config,
       async close() {
         store.close()
+        limitStore?.close()
         await db.destroy()
       },
     }
@@ -164,6 +186,13 @@ function buildApp(
       res.redirect(302, `/profile?error=${encodeURIComponent(error)}`)
       return
     }
+    // The banner of a guided link shows only for a link this browser's session really paused.
+    const linkFor = firstString(req.query.link)
+    const pending = auth.strategy(req).session.get<PendingLink>(PENDING_LINK_SESSION_KEY)
+    const pendingLink =
+      linkFor !== undefined && pending?.backend === linkFor && social.backends.has(linkFor)
+        ? { label: label(linkFor), reason: pending.reason }
+        : undefined
     res.type('html').send(
       signInPage({
         csrf: auth.csrfToken(req),
@@ -171,6 +200,7 @@ function buildApp(
         error,
         next: firstString(req.query.next),
         signedInAs: req.user ? String(req.user.username ?? req.user.email ?? '') : undefined,
+        pendingLink,
       }),
     )
   })

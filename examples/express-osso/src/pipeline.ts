@@ -3,7 +3,8 @@ import { confirmUsername } from './steps/confirm-username.js'
 import { rememberSignIn } from './steps/remember-sign-in.js'
 
 /**
- * The Osso guide's `SOCIAL_AUTH_PIPELINE`, PSA's dotted paths as written there, plus two steps
+ * The Osso guide's `SOCIAL_AUTH_PIPELINE`, PSA's dotted paths as written there, plus the
+ * guided link (`safe_link_by_email`, where PSA's `associate_by_email` would go) and two steps
  * of this app: a partial step that lets a first-time user confirm a username, and a custom
  * step that remembers the last sign-in.
  */
@@ -16,6 +17,10 @@ export function examplePipeline(options: {
     'social_core.pipeline.social_auth.auth_allowed',
     'social_core.pipeline.social_auth.social_user',
     'social_core.pipeline.user.get_username',
+    // A new identity whose email belongs to an existing account is linked only when the
+    // provider vouches for the email; otherwise the person is asked to sign in with their
+    // existing method first (security.md §4.6: no account pre-hijacking, no duplicate account).
+    'safe_link_by_email',
     ...(options.confirmUsername ? [confirmUsername as PipelineStep] : []),
     'social_core.pipeline.user.create_user',
     'social_core.pipeline.social_auth.associate_user',

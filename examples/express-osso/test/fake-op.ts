@@ -23,10 +23,20 @@ export type OpMode =
   | 'id_token_alg_none'
   | 'userinfo_other_sub'
 
+/** Who the fake provider signs in; change it between logins. */
+export interface FakeAccount {
+  sub: string
+  email: string
+  /** What userinfo says of the email (a lax provider says false, or nothing). */
+  email_verified: boolean
+}
+
 /** A running fake OpenID provider over real HTTP, steerable per login. */
 export interface FakeOp {
   readonly issuer: string
   mode: OpMode
+  /** The account the next login signs in (default `op-user-1`, `oidc.person@example.org`). */
+  account: FakeAccount
   readonly clientId: string
   readonly clientSecret: string
   close(): Promise<void>
@@ -57,6 +67,7 @@ export async function startFakeOp(): Promise<FakeOp> {
   const op: FakeOp = {
     issuer,
     mode: 'ok',
+    account: { sub: 'op-user-1', email: 'oidc.person@example.org', email_verified: true },
     clientId: 'oidc-client',
     clientSecret: 'oidc-secret-value-7f3a9c',
     close: () =>
@@ -144,12 +155,12 @@ export async function startFakeOp(): Promise<FakeOp> {
     const now = Math.floor(Date.now() / 1000)
     const claims: Record<string, unknown> = {
       iss: op.mode === 'id_token_wrong_issuer' ? 'https://evil.example' : issuer,
-      sub: 'op-user-1',
+      sub: op.account.sub,
       aud: op.mode === 'id_token_wrong_audience' ? 'someone-else' : op.clientId,
       iat: now,
       exp: op.mode === 'id_token_expired' ? now - 600 : now + 300,
       nonce: op.mode === 'id_token_wrong_nonce' ? 'not-the-nonce' : pending.nonce,
-      email: 'oidc.person@example.org',
+      email: op.account.email,
     }
     let idToken: string
     if (op.mode === 'id_token_bad_signature') idToken = await sign(claims, other.privateKey)
@@ -157,20 +168,18 @@ export async function startFakeOp(): Promise<FakeOp> {
       const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
       idToken = `${part({ alg: 'none' })}.${part(claims)}.`
     } else idToken = await sign(claims)
-    res
-      .set('Cache-Control', 'no-store')
-      .json({
-        access_token: `at-${randomBytes(12).toString('hex')}`,
-        token_type: 'Bearer',
-        expires_in: 300,
-        id_token: idToken,
-      })
+    res.set('Cache-Control', 'no-store').json({
+      access_token: `at-${randomBytes(12).toString('hex')}`,
+      token_type: 'Bearer',
+      expires_in: 300,
+      id_token: idToken,
+    })
   })
   app.get('/userinfo', (_req, res) => {
     res.json({
-      sub: op.mode === 'userinfo_other_sub' ? 'op-user-2' : 'op-user-1',
-      email: 'oidc.person@example.org',
-      email_verified: true,
+      sub: op.mode === 'userinfo_other_sub' ? `${op.account.sub}-other` : op.account.sub,
+      email: op.account.email,
+      email_verified: op.account.email_verified,
       name: 'Oidc Person',
       preferred_username: 'oidcperson',
     })

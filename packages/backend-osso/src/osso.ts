@@ -63,7 +63,12 @@ export function osso(options: OssoOptions = {}): OAuth2Backend {
       return (await fetchJson(url)) as ProviderResponse
     },
     validateResponse: ({ response, transaction, backend }) =>
-      checkRequested(response, transaction, backend.name),
+      checkRequested(
+        response,
+        transaction,
+        backend.name,
+        backend.setting<Record<string, string[]>>('OSSO_TENANT_EMAIL_DOMAINS', {}),
+      ),
     acceptsUnsolicited: (data, backend) =>
       data.state === IDP_INITIATED && backend.setting<boolean>('OSSO_ALLOW_IDP_INITIATED', false),
     getUserDetails(response) {

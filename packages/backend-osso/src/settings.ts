@@ -7,6 +7,12 @@ defineSettings({
     scope: 'backend',
     doc: 'The Osso instance (`SOCIAL_AUTH_OSSO_BASE_URL`).',
   },
+  OSSO_TENANT_EMAIL_DOMAINS: {
+    type: 'record',
+    default: {},
+    scope: 'backend',
+    doc: 'Other email domains a tenant’s identity provider may assert, by tenant domain: `{"acme.com": ["acme.co.uk"]}`. Any other domain is refused (another tenant’s user).',
+  },
   OSSO_ALLOW_IDP_INITIATED: {
     type: 'boolean',
     default: false,

@@ -544,3 +544,24 @@ export class InsufficientRole extends SocialAuthError {
   }
 }
 coded(InsufficientRole, 'ERR_INSUFFICIENT_ROLE', 403)
+
+/**
+ * Too many requests from one client, or for one identity, in a time window (RFC 6585 §4): the
+ * abuse limits on `/begin`, `/complete`, `/disconnect` and token routes. Answered 429 with
+ * `Retry-After`; which limit was hit (`rule`) is for logs, never for the client.
+ */
+export class RateLimited extends SocialAuthError {
+  /** Seconds until the window that refused the request ends (the `Retry-After` value). */
+  readonly retryAfterSeconds: number
+  /** The name of the limit that refused the request, e.g. `begin:ip`. */
+  readonly rule: string | undefined
+  constructor(
+    retryAfterSeconds: number,
+    options?: SocialAuthErrorOptions & { rule?: string | undefined },
+  ) {
+    super('Too many attempts. Please wait a moment and try again.', { status: 429, ...options })
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds))
+    this.rule = options?.rule
+  }
+}
+coded(RateLimited, 'ERR_RATE_LIMITED', 429)

@@ -8,3 +8,32 @@ export { KnexSessionStore, type KnexSessionStoreOptions } from './knex-session-s
 export { wantsJson } from './http-answers.js'
 export { publicDetail, type ErrorBody } from './error-mapping.js'
 export type { SocialAuthSessionData } from './session-data.js'
+export {
+  rateLimit,
+  sendRateLimited,
+  MemoryRateLimitStore,
+  KnexRateLimitStore,
+  clientAddress,
+  beginDomain,
+  beginEmail,
+  bodyField,
+  requestField,
+  userKey,
+  DEFAULT_ROUTE_LIMITS,
+  type Limit,
+  type RateLimitEvent,
+  type RateLimitHit,
+  type RateLimitOptions,
+  type RateLimitRule,
+  type RateLimitStore,
+  type MemoryRateLimitStoreOptions,
+  type KnexRateLimitStoreOptions,
+  type RouteRateLimits,
+} from './rate-limit/index.js'
+export {
+  nativeClientRouter,
+  loopbackRedirect,
+  type NativeClient,
+  type NativeClientOptions,
+  type NativeTokenResponse,
+} from './native-client/index.js'

@@ -47,6 +47,14 @@ export class KnexSessionStore extends session.Store {
   private ready: Promise<void> | undefined
   private readonly createTable: boolean
   private timer: NodeJS.Timeout | undefined
+  /**
+   * The expiry this store wrote for each session object, for the request's lifetime:
+   * express-session passes the request's own session object to `set` and `touch`, and it
+   * touches a session at the end of every request that did not save it — also one a route
+   * saved explicitly before redirecting. That touch can skip its query: the row was written
+   * moments ago with an expiry this store knows.
+   */
+  private readonly written = new WeakMap<object, { sid: string; expires: number }>()
 
   constructor(knex: Knex, options: KnexSessionStoreOptions = {}) {
     super()
@@ -133,11 +141,13 @@ export class KnexSessionStore extends session.Store {
   }
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
+    const expires = this.expiryOf(sess)
     this.run(async () => {
       await this.knex(this.tableName)
-        .insert({ sid, sess: JSON.stringify(sess), expires: this.expiryOf(sess) })
+        .insert({ sid, sess: JSON.stringify(sess), expires })
         .onConflict('sid')
         .merge(['sess', 'expires'])
+      this.written.set(sess, { sid, expires })
     }, callback)
   }
 
@@ -149,6 +159,12 @@ export class KnexSessionStore extends session.Store {
 
   override touch(sid: string, sess: SessionData, callback?: () => void): void {
     const expires = this.expiryOf(sess)
+    const wrote = this.written.get(sess)
+    if (wrote?.sid === sid && expires - wrote.expires <= this.touchAfterMs) {
+      // The same rule as the query below, on the row this store just wrote.
+      callback?.()
+      return
+    }
     this.run(
       async () => {
         // Only rows whose expiry moved enough are written: a read-only page view stays a read.

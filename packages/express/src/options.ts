@@ -1,4 +1,5 @@
 import type { Request } from 'express'
+import type { RouteRateLimits } from './rate-limit/route-limits.js'
 
 /** Options of {@link socialAuthExpress}. */
 export interface SocialAuthExpressOptions {
@@ -31,6 +32,13 @@ export interface SocialAuthExpressOptions {
   readonly formPostRelay?: boolean
   /** Receives unexpected errors (bugs, outages), already redacted; default `console.error`. */
   readonly logError?: (line: string, err: unknown, req: Request) => void
+  /**
+   * Abuse limits on `/begin`, `/complete`, `/resume` and `/disconnect`, per client address and
+   * per identity, answered 429 with `Retry-After` (default: {@link DEFAULT_ROUTE_LIMITS} in
+   * this process's memory). Give a `KnexRateLimitStore` when several app nodes serve the
+   * routes; `false` turns the limits off (they then belong in front of the app).
+   */
+  readonly rateLimit?: RouteRateLimits | false
 }
 
 /** The options with their defaults. */
@@ -42,6 +50,7 @@ export interface ResolvedOptions {
   readonly associationIdPattern: RegExp
   readonly formPostRelay: boolean
   readonly logError: (line: string, err: unknown, req: Request) => void
+  readonly rateLimit: RouteRateLimits | false | undefined
 }
 
 /** Checks a mount path: empty, or `/segment…` without a trailing slash. */

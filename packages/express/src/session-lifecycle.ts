@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express'
+import type { Session } from 'express-session'
 import type { User } from '@social-auth/core'
 import { sessionData } from './session-data.js'
 
@@ -15,11 +16,54 @@ export function saveSession(req: Request): Promise<void> {
 }
 
 /**
- * Logs `user` in: a new session id (session fixation), the data of an anonymous or same-user
- * session carried over (pending logins in other tabs, the app's own values), a new CSRF token,
- * and the user id. A session that belonged to another user starts empty, as Django's `login`.
+ * The session as a store writes it, less the cookie's expiry: express-session moves that when
+ * it sends the cookie, and the store's `touch` owns it. Equal snapshots: nothing new to write.
  */
-export async function logIn(
+function snapshot(session: Session): string {
+  return JSON.stringify(session, function (this: unknown, key: string, value: unknown) {
+    if (this === session && key === 'cookie' && value !== null && typeof value === 'object')
+      return { ...value, expires: undefined }
+    return value
+  })
+}
+
+/**
+ * Makes `save` of the request's (just regenerated) session write only when the session changed
+ * since its last save. express-session does this for a session it loaded, but not for one
+ * `regenerate()` made: its end-of-request hook writes that one again although the route saved
+ * it before redirecting — a third identical row write per login.
+ */
+function saveOnlyChanges(req: Request): void {
+  const session = req.session
+  const save = session.save.bind(session)
+  let saved: string | undefined
+  // Non-enumerable, as express-session's own wrappers: never part of the stored JSON.
+  Object.defineProperty(session, 'save', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value(callback?: (err: unknown) => void): Session {
+      const current = snapshot(session)
+      if (current === saved) {
+        callback?.(undefined)
+        return session
+      }
+      return save((err: unknown) => {
+        if (!err) saved = current
+        callback?.(err)
+      })
+    },
+  })
+}
+
+/**
+ * Logs `user` in on the request's session without writing it (the caller saves, once, when the
+ * response is decided): a new session id (session fixation), the data of an anonymous or
+ * same-user session carried over (pending logins in other tabs, the app's own values), a new
+ * CSRF token, and the user id. A session that belonged to another user starts empty, as
+ * Django's `login`.
+ */
+export async function logInSession(
   req: Request,
   user: User,
   sessionTimeoutSeconds?: number,
@@ -34,6 +78,7 @@ export async function logIn(
     }
   }
   await promisify((done) => req.session.regenerate(done))
+  saveOnlyChanges(req)
   Object.assign(req.session, kept)
   const data = sessionData(req)
   delete data.csrf
@@ -41,6 +86,18 @@ export async function logIn(
   if (sessionTimeoutSeconds !== undefined)
     req.session.cookie.maxAge = Math.max(0, sessionTimeoutSeconds) * 1000
   req.user = user
+}
+
+/**
+ * Logs `user` in (see {@link logInSession}) and writes the session at once, before the
+ * redirect that another app node may serve.
+ */
+export async function logIn(
+  req: Request,
+  user: User,
+  sessionTimeoutSeconds?: number,
+): Promise<void> {
+  await logInSession(req, user, sessionTimeoutSeconds)
   await saveSession(req)
 }
 

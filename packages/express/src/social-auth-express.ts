@@ -35,7 +35,10 @@ import { parsePublicUrl } from './public-url.js'
 import { flattenParams } from './request-data.js'
 import './request-user.js'
 import { peekSessionData } from './session-data.js'
-import { logIn, logOut, saveSession } from './session-lifecycle.js'
+import { rateLimit, type RateLimitOptions } from './rate-limit/rate-limit.js'
+import { routeLimiters } from './rate-limit/route-limits.js'
+import type { RateLimitStore } from './rate-limit/store.js'
+import { logInSession, logOut, saveSession } from './session-lifecycle.js'
 
 /** What {@link socialAuthExpress} gives an app. */
 export interface SocialAuthExpress {
@@ -58,6 +61,14 @@ export interface SocialAuthExpress {
   logout(req: Request, res: Response): Promise<void>
   /** The engine's strategy for a request (to call `social.*` actions from custom routes). */
   strategy(req: Request): Strategy
+  /**
+   * A rate limiter for the app's own routes (a token endpoint, a password form) that counts in
+   * the routes' store, so one `KnexRateLimitStore` serves every limit. Without a store of its
+   * own (limits off), it counts in memory.
+   */
+  rateLimit(options: Omit<RateLimitOptions, 'store'> & { store?: RateLimitStore }): RequestHandler
+  /** The store the route limits count in; undefined when `rateLimit: false`. */
+  readonly rateLimitStore: RateLimitStore | undefined
   /** Paths of the routes, for links and form actions (`paths.begin('osso')` → `/begin/osso`). */
   readonly paths: {
     begin(backend: string): string
@@ -83,6 +94,7 @@ function resolveOptions(options: SocialAuthExpressOptions): ResolvedOptions {
     associationIdPattern: options.associationIdPattern ?? DEFAULT_ID_PATTERN,
     formPostRelay: options.formPostRelay ?? true,
     logError: options.logError ?? ((line) => console.error(line)),
+    rateLimit: options.rateLimit,
   }
 }
 
@@ -107,6 +119,7 @@ export function socialAuthExpress(
 ): SocialAuthExpress {
   const config = resolveOptions(options)
   const mount = config.mountPath
+  const limits = routeLimiters(config.rateLimit)
   const routesPrefix = (req: Request): string => `${req.baseUrl}${mount}`
   const strategyFor = (
     req: Request,
@@ -150,6 +163,14 @@ export function socialAuthExpress(
     next()
   }
 
+  /**
+   * Writes the session now when it holds something of ours (before a redirect another node may
+   * serve next). A request that put nothing in it — a stranger's junk callback — writes no
+   * row: otherwise every unauthenticated request would grow the session store.
+   */
+  const persistSession = (req: Request): Promise<void> =>
+    peekSessionData(req) === undefined ? Promise.resolve() : saveSession(req)
+
   /** Runs an action and answers; coded errors become redirects or JSON, others go to `next`. */
   function action(
     run: (req: Request, backend: string, json: boolean) => Promise<ActionResponse | AutoPostPage>,
@@ -159,7 +180,7 @@ export function socialAuthExpress(
       noStore(res)
       try {
         const response = await run(req, backend, wantsJson(req))
-        await saveSession(req)
+        await persistSession(req)
         if ('csp' in response)
           res.set('Content-Security-Policy', response.csp).type('html').send(response.html)
         else sendActionResponse(res, response)
@@ -169,7 +190,7 @@ export function socialAuthExpress(
           return
         }
         // A refused request still keeps what the session learnt (e.g. a consumed state).
-        await saveSession(req).catch(() => undefined)
+        await persistSession(req).catch(() => undefined)
         sendError(social, req, res, err, backend)
       }
     }
@@ -182,7 +203,9 @@ export function socialAuthExpress(
   const completeWith = (req: Request, backend: string, json: boolean): Promise<ActionResponse> =>
     social.complete(strategyFor(req, { omit: COMPLETE_OMIT }), backend, {
       user: req.user ?? null,
-      login: (info) => logIn(req, info.user, info.sessionTimeout),
+      // No write here: `action` saves the session once the response is decided, and that
+      // write also holds what the engine adds after the login (the last backend used).
+      login: (info) => logInSession(req, info.user, info.sessionTimeout),
       onError: json ? 'throw' : 'redirect',
     })
 
@@ -275,12 +298,17 @@ export function socialAuthExpress(
   router.use(requireSession, loadUser)
   for (const verb of ['begin', 'login']) {
     router.get(`${mount}/${verb}/:backend`, beginPage)
-    router.post(`${mount}/${verb}/:backend`, ...forms, beginPost)
+    router.post(`${mount}/${verb}/:backend`, ...forms, ...limits.begin, beginPost)
   }
-  router.get(`${mount}/complete/:backend`, complete)
-  router.post(`${mount}/complete/:backend`, ...forms, complete)
-  router.post(`${mount}/resume/:backend`, ...forms, resume)
-  router.post(`${mount}/disconnect/:backend{/:associationId}`, ...forms, disconnect)
+  router.get(`${mount}/complete/:backend`, ...limits.complete, complete)
+  router.post(`${mount}/complete/:backend`, ...forms, ...limits.complete, complete)
+  router.post(`${mount}/resume/:backend`, ...forms, ...limits.complete, resume)
+  router.post(
+    `${mount}/disconnect/:backend{/:associationId}`,
+    ...forms,
+    ...limits.disconnect,
+    disconnect,
+  )
   router.use(errorHandler)
 
   const loginRequired: RequestHandler = (req, res, next) => {
@@ -326,6 +354,9 @@ export function socialAuthExpress(
     csrfToken,
     logout: (req, res) => logOut(req, res, { cookieName: config.sessionCookieName }),
     strategy: (req) => strategyFor(req, { omit: COMPLETE_OMIT }),
+    rateLimit: (limiterOptions) =>
+      rateLimit({ ...limiterOptions, store: limiterOptions.store ?? limits.store }),
+    rateLimitStore: limits.store,
     paths: {
       begin: (backend) => `${mount}/begin/${encodeURIComponent(backend)}/`,
       complete: (backend) => `${mount}/complete/${encodeURIComponent(backend)}/`,

@@ -102,6 +102,26 @@ describe.each(databases)('KnexSessionStore on %s', (_name, connect) => {
     expect(await expiresOf(db, 't')).toBe(now + 200_000)
   })
 
+  it('skips the touch of a session object it has just written, by the same rule', async () => {
+    const sess = sessionAt(now + 10_000)
+    await call((done) => store.set('w', sess, done))
+    await db('social_auth_session_test')
+      .where({ sid: 'w' })
+      .update({ expires: now + 5 })
+    // The row changed behind the store's back: a touch that trusted memory keeps it as is.
+    sess.cookie.expires = new Date(now + 20_000)
+    await call((done) => store.touch('w', sess, () => done()))
+    expect(await expiresOf(db, 'w')).toBe(now + 5)
+    // Moved by more than a minute since the write: the touch is a query again.
+    sess.cookie.expires = new Date(now + 200_000)
+    await call((done) => store.touch('w', sess, () => done()))
+    expect(await expiresOf(db, 'w')).toBe(now + 200_000)
+    // Another session id with the same object is never skipped.
+    await call((done) => store.set('w2', sessionAt(now + 1000), done))
+    await call((done) => store.touch('w2', sess, () => done()))
+    expect(await expiresOf(db, 'w2')).toBe(now + 200_000)
+  })
+
   it('treats a corrupt row as no session', async () => {
     await db('social_auth_session_test').insert({
       sid: 'bad',
@@ -115,6 +135,49 @@ describe.each(databases)('KnexSessionStore on %s', (_name, connect) => {
     expect(await call<number>((done) => store.length(done))).toBeGreaterThan(0)
     await call((done) => store.clear(done))
     expect(await call<number>((done) => store.length(done))).toBe(0)
+  })
+})
+
+describe('session writes of a login', () => {
+  it('are one row per request: no touch after a save, no second write of an unchanged session', async () => {
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    })
+    const store = new KnexSessionStore(db, { pruneIntervalSeconds: 0 })
+    const app = await startTestApp({ store })
+    const statements: string[] = []
+    db.on('query', (query: { sql: string }) => statements.push(query.sql))
+    const sessionWrites = (): string[] =>
+      statements.filter((sql) => /^(insert|update|delete)/i.test(sql))
+    try {
+      const browser = new TestBrowser()
+      const csrf = (await browser.get(`${app.url}/csrf`)).text
+      statements.length = 0
+      const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: csrf })
+      // The route saves before redirecting; express-session's touch afterwards is skipped.
+      expect(sessionWrites()).toEqual([expect.stringMatching(/^insert/i)])
+      const state = new URL(started.location!).searchParams.get('state')!
+      statements.length = 0
+      const done = await browser.get(`${app.url}/complete/dummy/?code=ada&state=${state}`)
+      expect(done.location).toBe(`${app.url}/done`)
+      // The old id's row goes, the new one is written once (not again at the response's end).
+      expect(sessionWrites()).toEqual([
+        expect.stringMatching(/^delete/i),
+        expect.stringMatching(/^insert/i),
+      ])
+      const me = await browser.get(`${app.url}/me`, { headers: { accept: 'application/json' } })
+      expect(me.json<{ user: { username: string } }>().user.username).toBe('ada')
+      // That one write holds what the engine set after the login, too.
+      const rows = await db('social_auth_session').select('sess')
+      expect(rows).toHaveLength(1)
+      expect(String((rows[0] as { sess: string }).sess)).toContain('social_auth_last_login_backend')
+    } finally {
+      await app.close()
+      store.close()
+      await db.destroy()
+    }
   })
 })
 

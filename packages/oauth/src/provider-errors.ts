@@ -74,8 +74,11 @@ export function mapProviderError(backend: string, err: unknown): SocialAuthError
   const name = (err as { name?: string } | null)?.name
   if (name === 'TimeoutError' || name === 'AbortError')
     return new AuthUnreachableProvider({ backend, cause: err })
-  // By name, not instanceof: fetch's TypeError may come from another realm (test VMs).
-  if ((err as Error | null)?.name === 'TypeError' && /fetch failed/i.test((err as Error).message)) {
+  // By name, not instanceof: fetch's TypeError may come from another realm (test VMs), and
+  // openid-client then wraps it ("something went wrong") instead of rethrowing it.
+  const fetchFailed = (value: unknown): boolean =>
+    (value as Error | null)?.name === 'TypeError' && /fetch failed/i.test((value as Error).message)
+  if (fetchFailed(err) || fetchFailed((err as { cause?: unknown } | null)?.cause)) {
     return new AuthConnectionError('the provider could not be reached', { backend, cause: err })
   }
   const code = (err as { code?: string } | null)?.code

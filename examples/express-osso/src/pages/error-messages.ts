@@ -8,6 +8,8 @@ const MESSAGES: Record<string, string> = {
   ERR_AUTH_MISSING_PARAMETER: 'The sign-in response was incomplete. Please start again.',
   ERR_AUTH_PARTIAL_REFUSED: 'That sign-in step cannot be continued here. Please start again.',
   ERR_AUTH_ALREADY_ASSOCIATED: 'That account is already linked to another user.',
+  ERR_AUTH_LINK_REFUSED:
+    'The account was not linked: you signed in to a different account than the one its email address belongs to.',
   ERR_AUTH_TOKEN:
     'The sign-in service refused our credentials. Please tell the site’s administrator.',
   ERR_AUTH_UNREACHABLE_PROVIDER:

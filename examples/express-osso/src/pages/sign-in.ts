@@ -10,6 +10,27 @@ export interface SignInView {
   readonly next?: string | undefined
   /** The logged-in user's name, when someone is signed in already. */
   readonly signedInAs?: string | undefined
+  /**
+   * A sign-in paused by `safe_link_by_email`: the label of the backend whose account waits to
+   * be linked, and why it was not linked at once.
+   */
+  readonly pendingLink?: { readonly label: string; readonly reason: string } | undefined
+}
+
+const LINK_REASONS: Record<string, string> = {
+  email_not_verified:
+    'An account with this email address already exists, and the provider you used does not confirm that the address is yours.',
+  ambiguous_email: 'Several accounts use this email address, so we cannot tell which one is yours.',
+}
+
+/** The banner of a paused link: why, and what to do (sign in with the existing method). */
+function linkBanner(link: NonNullable<SignInView['pendingLink']>): string {
+  const why = LINK_REASONS[link.reason] ?? 'An account with this email address already exists.'
+  return `<div class="notice" role="status" id="link-banner">
+<h2>Link your ${h(link.label)} account</h2>
+<p>${h(why)}</p>
+<p>Sign in below with the method you already use for that account. Your ${h(link.label)} account will then be linked to it, and you can use either from now on.</p>
+</div>`
 }
 
 /**
@@ -36,10 +57,11 @@ export function signInPage(view: SignInView): string {
           )
           .join('')}</ul>
 </section>`
+  const link = view.pendingLink ? linkBanner(view.pendingLink) : ''
   return layout(
     'Sign in',
     `<h1>Sign in</h1>
-${alert}${signedIn}
+${alert}${link}${signedIn}
 <section aria-labelledby="sso-heading" class="card">
 <h2 id="sso-heading">Single sign-on</h2>
 <p>Enter your work email. We will send you to your company’s identity provider.</p>

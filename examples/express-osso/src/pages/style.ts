@@ -25,7 +25,8 @@ dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1
 dl.fields dt { font-weight: 600; } dl.fields dd { margin: 0; overflow-wrap: anywhere; }
 .alert { background: var(--danger-bg); color: var(--danger); border-radius: .5rem; padding: .75rem 1rem; margin-bottom: 1rem; }
 .alert p { margin: 0; } .alert .code { font-size: .875rem; margin-top: .25rem; }
-.notice { background: var(--card); border-radius: .5rem; padding: .75rem 1rem; }
+.notice { background: var(--card); border-radius: .5rem; padding: .75rem 1rem; margin-bottom: 1rem; }
+.notice h2 { margin: 0 0 .25rem; } .notice p { margin: .25rem 0; }
 .field-error { color: var(--danger); margin: -.5rem 0 .75rem; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: var(--card); padding: .5rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine.js'
 import { AuthLinkRefused, SocialAuthError } from '../errors.js'
 import { appendQuery, isUrl } from '../redirects.js'
+import { withSafeCause } from '../safe-cause.js'
 import { redirect, type ActionResponse } from '../responses.js'
 
 /** How an action reports a coded error: a redirect to the error URL, or a throw (JSON APIs). */
@@ -22,7 +23,8 @@ export function errorResponse(
   if (err instanceof AuthLinkRefused) {
     engine.events.emit('link.refused', { backend: backend ?? '', reason: err.reason, uid: err.uid })
   }
-  engine.events.emit('auth.failed', { backend, error: err })
+  // Listeners forward events to logs and analytics: the error goes without its data bags.
+  engine.events.emit('auth.failed', { backend, error: withSafeCause(err) })
   const known = backend !== undefined && engine.backends.has(backend) ? backend : undefined
   const setting = <T>(name: string): T =>
     engine.settings.get<T>(name, known ? { backend: known } : {})
