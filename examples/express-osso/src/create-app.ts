@@ -25,6 +25,8 @@ import { profileJson, profilePage } from './pages/profile.js'
 import { signInPage } from './pages/sign-in.js'
 import { STYLESHEET } from './pages/style.js'
 import { examplePipeline } from './pipeline.js'
+import { appIssuer, installTokenRoutes } from './tokens.js'
+import type { TokenIssuer } from '@social-auth/jwt'
 import { CONFIRM_USERNAME_PATH } from './steps/confirm-username.js'
 
 /** The example app, built but not listening. */
@@ -34,6 +36,8 @@ export interface ExampleApp {
   readonly auth: SocialAuthExpress
   readonly db: Knex
   readonly config: ExampleConfig
+  /** The app's own token issuer (`/user/token`, `/.well-known/jwks.json`, the CLI). */
+  readonly issuer: TokenIssuer
   /** Closes the database and the session store's timer. */
   close(): Promise<void>
 }
@@ -119,13 +123,15 @@ export async function createApp(
         ? false
         : { ...options.rateLimit, ...(limitStore ? { store: limitStore } : {}) },
     })
-    const app = buildApp(config, social, auth, store, db)
+    const issuer = await appIssuer(config, env)
+    const app = buildApp(config, social, auth, store, db, issuer)
     return {
       app,
       social,
       auth,
       db,
       config,
+      issuer,
       async close() {
         store.close()
         limitStore?.close()
@@ -144,6 +150,7 @@ function buildApp(
   auth: SocialAuthExpress,
   store: KnexSessionStore,
   db: Knex,
+  issuer: TokenIssuer,
 ): Express {
   const app = express()
   app.disable('x-powered-by')
@@ -255,6 +262,8 @@ function buildApp(
     await auth.logout(req, res)
     res.redirect(303, '/')
   })
+
+  installTokenRoutes(app, issuer, social, auth)
 
   app.use((req, res) => {
     res

@@ -1,0 +1,118 @@
+import type { Express, Request } from 'express'
+import type { JWK } from 'jose'
+import type { SocialAuth, User } from '@social-auth/core'
+import {
+  bodyField,
+  clientAddress,
+  nativeClientRouter,
+  type NativeClient,
+  type SocialAuthExpress,
+} from '@social-auth/express'
+import { createIssuer, sendBearerError, type MintOptions, type TokenIssuer } from '@social-auth/jwt'
+import type { ExampleConfig } from './config.js'
+
+/** The CLI example's client id (examples/cli). */
+export const CLI_CLIENT: NativeClient = { id: 'social-auth-cli', name: 'the social-auth CLI' }
+
+/** The resource-server example's identifier, the default audience of the app's tokens. */
+export const DEFAULT_API_AUDIENCE = 'http://localhost:8001'
+
+/**
+ * The app's own token issuer (DESIGN.md: `/user/token`, `/.well-known/jwks.json`). Its `iss` is
+ * the app's public URL. Keys are generated at start-up unless `APP_SIGNING_KEYS` holds a JSON
+ * array of private JWKs (every app node must then share them).
+ */
+export async function appIssuer(
+  config: ExampleConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<TokenIssuer> {
+  const keys = env.APP_SIGNING_KEYS?.trim()
+  return createIssuer({
+    issuer: (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, ''),
+    audience: env.API_AUDIENCE?.trim() || DEFAULT_API_AUDIENCE,
+    ...(keys ? { privateKeys: JSON.parse(keys) as JWK[] } : {}),
+  })
+}
+
+/**
+ * What a user's access token says: the scopes and role of an ordinary user of the example API,
+ * and their email domain as tenant and workspace (colleagues share the posts of the
+ * resource-server example).
+ */
+export function claimsFor(user: User): MintOptions {
+  const email = typeof user.email === 'string' ? user.email : ''
+  const domain = email.includes('@')
+    ? email.slice(email.lastIndexOf('@') + 1).toLowerCase()
+    : undefined
+  return {
+    sub: String(user.id),
+    scopes: ['read:posts', 'write:posts', 'delete:posts'],
+    roles: ['user'],
+    ...(domain ? { tenantId: domain, workspaceId: domain } : {}),
+  }
+}
+
+/**
+ * The token routes: the JWKS, `GET /user/token` for the session's user, `GET /user/id` by
+ * session or by `Authorization: Bearer` (as the OIDC article's app), and the native-client
+ * routes the CLI signs in through (RFC 8252), rate-limited per address and per client.
+ */
+export function installTokenRoutes(
+  app: Express,
+  issuer: TokenIssuer,
+  social: SocialAuth,
+  auth: SocialAuthExpress,
+): void {
+  app.get('/.well-known/jwks.json', issuer.jwksHandler())
+  app.get(
+    '/user/token',
+    issuer.tokenHandler((req: Request) => (req.user ? claimsFor(req.user) : undefined)),
+  )
+
+  const verifier = issuer.verifier()
+  app.get('/user/id', async (req, res, next) => {
+    try {
+      res.set('Cache-Control', 'no-store')
+      let user: User | null | undefined = req.user
+      if (!user) {
+        try {
+          const claims = await verifier.authenticate(req)
+          user = await social.storage.user.getUser(claims.sub)
+        } catch (err) {
+          sendBearerError(res, err)
+          return
+        }
+      }
+      if (!user) {
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer error="invalid_token"')
+          .json({ error: 'ERR_TOKEN_INVALID', detail: 'The account is not active' })
+        return
+      }
+      res.json({ email: user.email ?? null })
+    } catch (err) {
+      next(err)
+    }
+  })
+
+  app.use(
+    nativeClientRouter({
+      social,
+      clients: [CLI_CLIENT],
+      mint: (user, client) => issuer.mint({ ...claimsFor(user), clientId: client.id }),
+      tokenGuard: auth.rateLimit({
+        json: true,
+        rules: [
+          { name: 'cli-token:ip', limit: 30, windowSeconds: 60, key: clientAddress },
+          {
+            name: 'cli-token:client',
+            limit: 60,
+            windowSeconds: 60,
+            key: (req) => bodyField(req, 'client_id'),
+          },
+        ],
+      }),
+    }),
+  )
+}
