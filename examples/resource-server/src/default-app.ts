@@ -1,0 +1,4 @@
+import { createApp } from './app.js'
+
+/** The app configured from `process.env`, not listening (for tests and embedding). */
+export const app = createApp(process.env)
