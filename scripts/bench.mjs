@@ -5,7 +5,10 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 
 const root = new URL('..', import.meta.url).pathname
-execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b'], { stdio: 'inherit', cwd: root })
+execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b'], {
+  stdio: 'inherit',
+  cwd: root,
+})
 const wanted = process.argv.slice(2)
 const benches = readdirSync(`${root}bench`)
   .filter((file) => file.endsWith('.mjs'))

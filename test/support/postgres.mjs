@@ -101,7 +101,9 @@ export async function startPostgres() {
       stopped = true
       // Stop the server itself: as root the child is `runuser`, which does not pass signals on.
       try {
-        run(join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'immediate', '-w', '-t', '10'], { stdio: 'ignore' })
+        run(join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'immediate', '-w', '-t', '10'], {
+          stdio: 'ignore',
+        })
       } catch {
         child.kill('SIGKILL')
       }

@@ -24,8 +24,7 @@ export async function whoami(settings: CliSettings, credentials: Credentials): P
   const { status, body } = await getWithToken(`${settings.appUrl}/user/id`, credentials)
   if (status !== 200)
     throw new Error(`the app refused the token (HTTP ${status}); run \`login\` again`)
-  if (typeof body === 'object' && body !== null && 'email' in body)
-    return String((body as { email: unknown }).email)
+  if (typeof body === 'object' && body !== null && 'email' in body) return String(body.email)
   return String(body)
 }
 

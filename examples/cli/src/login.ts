@@ -56,7 +56,8 @@ export async function login(settings: CliSettings, io: LoginIo = {}): Promise<Cr
     })
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>
     if (!response.ok || typeof body.access_token !== 'string') {
-      throw new Error(`the app refused the code (${String(body.error ?? response.status)})`)
+      const reason = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`
+      throw new Error(`the app refused the code (${reason})`)
     }
     const credentials: Credentials = {
       accessToken: body.access_token,

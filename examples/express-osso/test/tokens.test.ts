@@ -18,7 +18,7 @@ describe('the app’s own tokens', () => {
     const answer = await browser.get(`${stack.appUrl}/user/token`, json)
     expect(answer.status).toBe(200)
     expect(answer.headers.get('cache-control')).toBe('no-store')
-    const { access_token: token } = answer.json() as { access_token: string }
+    const { access_token: token } = answer.json<{ access_token: string }>()
     const verifier = createVerifier({
       jwksUrl: `${stack.appUrl}/.well-known/jwks.json`,
       issuer: stack.example.issuer.issuer,

@@ -68,7 +68,11 @@ describe('safe_link_by_email', () => {
     const signedIn = await login(t, { account: other, strategy: browser })
     const resumeUrl = new URL(location(signedIn))
     browser.request({ query: Object.fromEntries(resumeUrl.searchParams) })
-    const refused = await complete(t, { backend: 'lax', strategy: browser, user: t.logins.at(-1)!.user })
+    const refused = await complete(t, {
+      backend: 'lax',
+      strategy: browser,
+      user: t.logins.at(-1)!.user,
+    })
     expect(errorCode(refused)).toBe('ERR_AUTH_LINK_REFUSED')
     expect(await t.storage.user.getSocialAuth('lax', 'lax-7')).toBeNull()
   })
@@ -76,9 +80,15 @@ describe('safe_link_by_email', () => {
   it('links at once when the provider vouches for the email', async () => {
     const t = await harness(true)
     await login(t, { account: EXISTING })
-    const response = await login(t, { backend: 'lax', account: NEW_IDENTITY, strategy: createTestStrategy() })
+    const response = await login(t, {
+      backend: 'lax',
+      account: NEW_IDENTITY,
+      strategy: createTestStrategy(),
+    })
     expect(location(response)).toBe('/success')
-    expect(String((await t.storage.user.getSocialAuth('lax', 'lax-7'))?.user_id)).toBe(String(t.logins[0]!.user.id))
+    expect(String((await t.storage.user.getSocialAuth('lax', 'lax-7'))?.user_id)).toBe(
+      String(t.logins[0]!.user.id),
+    )
   })
 
   it('does not let another browser resume the paused link', async () => {
@@ -90,7 +100,11 @@ describe('safe_link_by_email', () => {
     const attacker = createTestStrategy()
     await login(t, { account: { id: 9, login: 'eve', email: 'eve@bar.com' }, strategy: attacker })
     attacker.request({ query: { partial_token: token } })
-    const refused = await complete(t, { backend: 'lax', strategy: attacker, user: t.logins.at(-1)!.user })
+    const refused = await complete(t, {
+      backend: 'lax',
+      strategy: attacker,
+      user: t.logins.at(-1)!.user,
+    })
     expect(errorCode(refused)).toBe('ERR_AUTH_PARTIAL_REFUSED')
     expect(await t.storage.user.getSocialAuth('lax', 'lax-7')).toBeNull()
   })

@@ -133,7 +133,7 @@ export function nativeClientRouter(options: NativeClientOptions): Router {
   }
 
   router.get(authorizePath, (req, res) => {
-    const request = authorizeRequest(req, res, req.query as Record<string, unknown>)
+    const request = authorizeRequest(req, res, req.query)
     if (!request) return
     noStore(res)
     if (!req.user) {
