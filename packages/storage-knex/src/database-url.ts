@@ -57,6 +57,27 @@ export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): Data
 /** The part of a better-sqlite3 connection the pool hook uses. */
 interface SqliteConnection {
   pragma(source: string): unknown
+  prepare(source: string): unknown
+}
+
+// Prepared statements kept per connection. knex prepares every query again, and a login runs
+// the same dozen statements each time; better-sqlite3 statements are reusable and SQLite
+// re-prepares them itself after a schema change.
+const STATEMENT_CACHE_SIZE = 256
+
+/** Makes `connection.prepare` reuse statements by SQL text (bounded). */
+function cachePreparedStatements(connection: SqliteConnection): void {
+  const prepare = connection.prepare.bind(connection)
+  const cache = new Map<string, unknown>()
+  connection.prepare = (source: string): unknown => {
+    let statement = cache.get(source)
+    if (statement === undefined) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear()
+      statement = prepare(source)
+      cache.set(source, statement)
+    }
+    return statement
+  }
 }
 
 /**
@@ -105,6 +126,7 @@ export function knexConfigFromUrl(url: string, options: DatabaseUrlOptions = {})
             connection.pragma('synchronous = NORMAL')
           }
           connection.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`)
+          cachePreparedStatements(connection)
           done(null, connection)
         } catch (err) {
           done(err as Error, connection)
