@@ -232,8 +232,8 @@ async function load(autocannon, app, tokens, seconds) {
     before === undefined || after === undefined
       ? NaN
       : ((after - before) * 1000) / result.requests.total
-  // How much of the run the app spent on the CPU: well under 100 % means the load generator,
-  // not the app, set the pace (and req/s ratios are squeezed towards 1).
+  // How much of the run the app spent on the CPU: well under 100 % means something else — the
+  // load generator, or other work on the app's CPU — set the pace.
   const busy =
     before === undefined || after === undefined ? NaN : (after - before) / (seconds * 1000)
   return { rps: result.requests.average, cpuUs, busy }
@@ -392,8 +392,8 @@ ${loadavg()[0] > 1 ? '\n**The machine was busy with other work during this run**
   jose 5.10, which verifies with \`node:crypto\`).
 - Each ratio is given twice: by requests/s, and by the app's CPU time per request (read from
   \`/proc\`), which other load on a shared machine disturbs much less. *App busy* is the share of
-  the run the app spent on the CPU: well below 100 % the load generator set the pace, and the
-  req/s ratios are squeezed towards 1.
+  the run the app spent on the CPU: well below 100 % it waited — for the load generator, or for
+  a CPU shared with other work — and the req/s ratios are squeezed towards 1.
 
 | app | repeated req/s | CPU µs/req | app busy | × express (req/s / CPU) | distinct req/s | CPU µs/req | app busy | × express (req/s / CPU) | distinct × jose guard (req/s / CPU) |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
