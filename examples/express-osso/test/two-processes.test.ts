@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import knex from 'knex'
+import { createOssoDevServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '@social-auth/osso-dev'
+import { TestBrowser } from '@social-auth/express/testing'
+import { startPostgres } from '../../../test/support/postgres.mjs'
+import { confirmUsername, json, queueOssoLogin, submitEmail } from './support.js'
+
+// Issue 5: two app *processes* on one PostgreSQL, sessions in the database. A login begun on
+// one finishes on the other — nothing that matters lives in a process's memory.
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const startScript = `${root}examples/express-osso/dist/start.js`
+const database = `two_processes_${process.pid}_${Date.now()}`
+let adminUrl = ''
+let stopServer: (() => Promise<void>) | undefined
+let closeOsso: () => Promise<void> = async () => {}
+let ossoUrl = ''
+const children: ChildProcess[] = []
+
+/** Starts `node dist/start.js` and resolves with the URL it prints once it listens. */
+function startNode(env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, [startScript], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 30_000)
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString()
+      const port = /express-osso example: http:\/\/localhost:(\d+)/.exec(output)?.[1]
+      if (port) {
+        clearTimeout(timer)
+        resolve(`http://127.0.0.1:${port}`)
+      }
+    }
+    child.stdout!.on('data', read)
+    child.stderr!.on('data', read)
+    child.once('exit', (code) => reject(new Error(`the app exited (${code}):\n${output}`)))
+  })
+}
+
+beforeAll(async () => {
+  // `npm test` builds first; a direct jest run may not have.
+  if (!existsSync(startScript))
+    execFileSync(process.execPath, [
+      `${root}node_modules/typescript/bin/tsc`,
+      '-b',
+      `${root}examples/express-osso`,
+    ])
+  adminUrl = process.env.SOCIAL_AUTH_TEST_PG_URL ?? ''
+  if (!adminUrl) {
+    const server = await startPostgres()
+    adminUrl = server.url
+    stopServer = () => server.stop()
+  }
+  const admin = knex({ client: 'pg', connection: adminUrl })
+  await admin.raw(`create database ${database}`)
+  await admin.destroy()
+  const osso = createOssoDevServer({ onError: () => undefined })
+  const listener = await osso.listen(0)
+  ossoUrl = listener.url
+  closeOsso = () => listener.close()
+}, 120_000)
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGTERM')
+  await Promise.all(
+    children.map((child) =>
+      child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined,
+    ),
+  )
+  await closeOsso()
+  const admin = knex({ client: 'pg', connection: adminUrl })
+  await admin.raw(`drop database if exists ${database} with (force)`)
+  await admin.destroy()
+  await stopServer?.()
+})
+
+describe('two app processes on one PostgreSQL with sessions in the database', () => {
+  it('finishes on the second process a login begun on the first', async () => {
+    const url = new URL(adminUrl)
+    url.pathname = `/${database}`
+    const env = {
+      DATABASE_URL: url.href,
+      SESSION_SECRET: 'shared-between-processes',
+      SOCIAL_AUTH_OSSO_BASE_URL: ossoUrl,
+      SOCIAL_AUTH_OSSO_KEY: DEMO_CLIENT_ID,
+      SOCIAL_AUTH_OSSO_SECRET: DEMO_CLIENT_SECRET,
+      HOST: '127.0.0.1',
+      PORT: '0',
+    }
+    const first = await startNode(env)
+    // The second process presents itself under the first one's URL, as behind a load balancer.
+    const second = await startNode({ ...env, PUBLIC_URL: first })
+    const browser = new TestBrowser()
+    await queueOssoLogin(ossoUrl, 'user@example.com')
+    const toOsso = await submitEmail(browser, first, 'user@example.com')
+    const back = await browser.get(toOsso.location!)
+    const callback = new URL(back.location!)
+    expect(callback.origin).toBe(first)
+    const paused = await browser.get(`${second}${callback.pathname}${callback.search}`)
+    expect(paused.location).toContain('/confirm-username?partial_token=')
+    const confirm = new URL(paused.location!, first)
+    const done = await confirmUsername(browser, first, {
+      ...paused,
+      location: `${first}${confirm.pathname}${confirm.search}`,
+    })
+    expect(new URL(done.location!, first).pathname).toBe('/profile')
+    for (const node of [first, second]) {
+      const profile = await browser.get(`${node}/profile`, json)
+      expect(profile.json()).toMatchObject({
+        user: { email: 'user@example.com' },
+        social: [{ provider: 'osso' }],
+      })
+    }
+  }, 60_000)
+})
