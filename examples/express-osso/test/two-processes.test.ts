@@ -37,8 +37,8 @@ function startNode(env: Record<string, string>): Promise<string> {
         resolve(`http://127.0.0.1:${port}`)
       }
     }
-    child.stdout!.on('data', read)
-    child.stderr!.on('data', read)
+    child.stdout.on('data', read)
+    child.stderr.on('data', read)
     child.once('exit', (code) => reject(new Error(`the app exited (${code}):\n${output}`)))
   })
 }
@@ -68,11 +68,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGTERM')
-  await Promise.all(
-    children.map((child) =>
-      child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined,
-    ),
-  )
+  for (const child of children) {
+    if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve))
+  }
   await closeOsso()
   const admin = knex({ client: 'pg', connection: adminUrl })
   await admin.raw(`drop database if exists ${database} with (force)`)
