@@ -8,7 +8,13 @@ import {
   type NativeClient,
   type SocialAuthExpress,
 } from '@social-auth/express'
-import { createIssuer, sendBearerError, type MintOptions, type TokenIssuer } from '@social-auth/jwt'
+import {
+  createIssuer,
+  sendBearerError,
+  TokenInvalid,
+  type MintOptions,
+  type TokenIssuer,
+} from '@social-auth/jwt'
 import type { ExampleConfig } from './config.js'
 
 /** The CLI example's client id (examples/cli). */
@@ -84,10 +90,7 @@ export function installTokenRoutes(
         }
       }
       if (!user) {
-        res
-          .status(401)
-          .set('WWW-Authenticate', 'Bearer error="invalid_token"')
-          .json({ error: 'ERR_TOKEN_INVALID', detail: 'The account is not active' })
+        sendBearerError(res, new TokenInvalid('The account is not active'))
         return
       }
       res.json({ email: user.email ?? null })
