@@ -61,7 +61,7 @@ export function parseClaims(json: string): Record<string, unknown> {
 
 /**
  * Applies the claim rules of security.md §3.1.5: required claims present, `iss` exact, `aud`
- * containing an accepted audience, numeric dates that are numbers, `exp` in the future and `nbf`
+ * naming only accepted audiences, numeric dates that are numbers, `exp` in the future and `nbf`
  * in the past (within the leeway), `iat` not in the future and not older than `maxTokenAge`.
  * Throws {@link TokenExpired} or {@link TokenInvalid} naming the failed check.
  *
@@ -101,7 +101,9 @@ export function checkClaims(
     const ok =
       typeof aud === 'string'
         ? audiences.has(aud)
-        : Array.isArray(aud) && aud.some((a: string) => audiences.has(a))
+        : // security.md §3.1.5: a token for several audiences is ours only when every one of
+          // them is an audience we accept; otherwise another API could replay it here.
+          Array.isArray(aud) && aud.length > 0 && aud.every((a: string) => audiences.has(a))
     if (!ok) throw invalid('The token is meant for another audience', 'audience')
   }
 

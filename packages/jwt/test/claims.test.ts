@@ -97,11 +97,16 @@ describe('issuer and audience', () => {
       await expect(verifier.verify(kit.sign({ iss }))).rejects.toBeInstanceOf(TokenInvalid)
   })
 
-  it('accept an aud array containing this API and refuse one that does not', async () => {
+  it('refuse an aud array naming another API besides this one (security.md §3.1.5), unless allowlisted', async () => {
     const verifier = createVerifier(kit.config())
-    await expect(
-      verifier.verify(kit.sign({ aud: ['https://other.test', kit.audience] })),
-    ).resolves.toBeDefined()
+    const both = kit.sign({ aud: ['https://other.test', kit.audience] })
+    await expect(verifier.verify(both)).rejects.toMatchObject({ reason: 'audience' })
+    const allowing = createVerifier({
+      ...kit.config(),
+      audience: [kit.audience, 'https://other.test'],
+    })
+    await expect(allowing.verify(both)).resolves.toBeDefined()
+    await expect(verifier.verify(kit.sign({ aud: [kit.audience] }))).resolves.toBeDefined()
     await expect(verifier.verify(kit.sign({ aud: ['https://other.test'] }))).rejects.toMatchObject({
       reason: 'audience',
     })
