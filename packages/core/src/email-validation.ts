@@ -38,6 +38,6 @@ export async function validateEmail(
 ): Promise<boolean> {
   const record = await storage.code.getCode(code)
   if (!record || record.code !== code || record.email !== email || record.verified) return false
-  await storage.code.verify(record)
-  return true
+  // A code spent by a concurrent request does not validate twice.
+  return storage.code.verify(record)
 }

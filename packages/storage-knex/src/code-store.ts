@@ -36,8 +36,12 @@ export function codeStore(ctx: StoreContext): CodeStorage {
       return row ? codeFromRow(row) : null
     },
     async verify(code) {
-      await db(TABLE).where({ email: code.email, code: code.code }).update({ verified: true })
+      // Conditional update: of two racing requests only one sees a changed row.
+      const changed = await db(TABLE)
+        .where({ email: code.email, code: code.code, verified: false })
+        .update({ verified: true })
       code.verified = true
+      return Number(changed) > 0
     },
   }
 }

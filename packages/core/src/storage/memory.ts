@@ -249,8 +249,10 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
     },
     async verify(record) {
       const found = tables.codes.find((c) => c.code === record.code && c.email === record.email)
-      if (found) found.verified = true
       record.verified = true
+      if (!found || found.verified) return false
+      found.verified = true
+      return true
     },
   }
 

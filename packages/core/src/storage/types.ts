@@ -141,7 +141,11 @@ export interface CodeStorage {
   makeCode(email: string): Promise<Code>
   getCode(code: string): Promise<Code | null>
   /** Marks the code verified. */
-  verify(code: Code): Promise<void>
+  /**
+   * Marks the code verified. True only for the call that flipped it: a code is spent once even
+   * when two requests race (mailed links, the CLI's one-time codes).
+   */
+  verify(code: Code): Promise<boolean>
 }
 
 /** PSA's `PartialMixin`. */

@@ -280,8 +280,10 @@ export const storageConformanceCases: readonly ConformanceCase[] = [
       assert.equal(code.verified, false)
       const found = await storage.code.getCode(code.code)
       assert.equal(found?.email, 'a@example.com')
-      await storage.code.verify(found)
+      assert.equal(await storage.code.verify(found), true)
       assert.equal((await storage.code.getCode(code.code))?.verified, true)
+      // Spent: a second verification (a replay, or the loser of a race) reports false.
+      assert.equal(await storage.code.verify({ ...found, verified: false }), false)
       assert.equal(await storage.code.getCode('unknown'), null)
     },
   },

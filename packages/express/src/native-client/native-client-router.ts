@@ -212,10 +212,11 @@ export function nativeClientRouter(options: NativeClientOptions): Router {
       }
       const record = await storage.code.getCode(codeValue)
       const bound = record ? decodeBinding(record.email, client.id, redirectUri) : undefined
-      if (!record || !bound || record.verified)
+      // Spend the code before anything else can fail: a code is good for one try only, and of
+      // two racing exchanges only the one whose update changed the row goes on.
+      if (!record || !bound || record.verified || !(await storage.code.verify(record))) {
         return tokenError(res, 'invalid_grant', 'The code is unknown or was used.')
-      // Spend the code before anything else can fail: a code is good for one try only.
-      await storage.code.verify(record)
+      }
       if (now() - record.timestamp.getTime() > ttlMs)
         return tokenError(res, 'invalid_grant', 'The code expired.')
       if (!timingSafeEqualStrings(s256(verifier), bound.codeChallenge)) {
