@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import type { Browser } from 'playwright-core'
+import { describeWithBrowser, executablePath, launchChromium } from './chromium.js'
 import { startStack, type Stack } from './support.js'
-
-// Debian's Chromium, which `npm test` installs when it is missing; CHROMIUM_PATH points elsewhere.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const describeWithBrowser = existsSync(executablePath) ? describe : describe.skip
 
 let stack: Stack
 let browser: Browser
@@ -13,17 +10,7 @@ let browser: Browser
 beforeAll(async () => {
   if (!existsSync(executablePath)) return
   stack = await startStack()
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {

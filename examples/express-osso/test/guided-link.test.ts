@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import type { Browser, Page } from 'playwright-core'
+import { describeWithBrowser, executablePath, launchChromium } from './chromium.js'
 import type { SocialAuthEventName } from '@social-auth/core'
 import { startFakeOp, type FakeOp } from './fake-op.js'
 import { startStack, type Stack } from './support.js'
@@ -9,8 +10,6 @@ import { startStack, type Stack } from './support.js'
 // does not vouch for the email is linked only after the person proves they own the existing
 // account, in a real browser. The second method is the generic `oidc` backend against a small
 // OpenID provider that reports `email_verified: false`.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const describeWithBrowser = existsSync(executablePath) ? describe : describe.skip
 
 let op: FakeOp
 let stack: Stack
@@ -30,17 +29,7 @@ beforeAll(async () => {
   for (const name of ['link.refused', 'account.linked', 'user.created'] as const) {
     stack.example.social.events.on(name, (payload) => events.push({ name, payload }))
   }
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import knex from 'knex'
 import { createOssoDevServer } from '@social-auth/osso-dev'
 import { TestBrowser } from '@social-auth/express/testing'
-import { startPostgres } from '../../../test/support/postgres.mjs'
+import { createTestDatabase, type TestDatabase } from './pg-database.js'
 import {
   confirmUsername,
   json,
@@ -14,30 +14,16 @@ import {
 
 // Two app nodes behind one PUBLIC_URL share one PostgreSQL database: users, associations and
 // sessions. A login begun on one node finishes on the other (issue 5).
-let stopServer: (() => Promise<void>) | undefined
-let adminUrl: string
-let databaseUrl: string
-const database = `two_nodes_${process.pid}_${Date.now()}`
+let database: TestDatabase
 let nodes: Stack[] = []
 let closeOsso: () => Promise<void>
 
 beforeAll(async () => {
-  adminUrl = process.env.SOCIAL_AUTH_TEST_PG_URL ?? ''
-  if (!adminUrl) {
-    const server = await startPostgres()
-    adminUrl = server.url
-    stopServer = () => server.stop()
-  }
-  const admin = knex({ client: 'pg', connection: adminUrl })
-  await admin.raw(`create database ${database}`)
-  await admin.destroy()
-  const url = new URL(adminUrl)
-  url.pathname = `/${database}`
-  databaseUrl = url.href
+  database = await createTestDatabase(`two_nodes_${process.pid}_${Date.now()}`)
   const osso = createOssoDevServer({ onError: () => undefined })
   const listener = await osso.listen(0)
   closeOsso = () => listener.close()
-  const env = { DATABASE_URL: databaseUrl, SESSION_SECRET: 'shared-between-nodes' }
+  const env = { DATABASE_URL: database.url, SESSION_SECRET: 'shared-between-nodes' }
   nodes = [await startStack({ env, ossoUrl: listener.url })]
   // The second node reuses the first node's public URL, as a load balancer would present them.
   nodes.push(
@@ -48,10 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const node of nodes) await node.close()
   await closeOsso?.()
-  const admin = knex({ client: 'pg', connection: adminUrl })
-  await admin.raw(`drop database if exists ${database} with (force)`)
-  await admin.destroy()
-  await stopServer?.()
+  await database.drop()
 })
 
 describe('two app nodes on one PostgreSQL with sessions in the database', () => {
@@ -79,7 +62,7 @@ describe('two app nodes on one PostgreSQL with sessions in the database', () => 
         social: [{ provider: 'osso' }],
       })
     }
-    const sessions = knex({ client: 'pg', connection: databaseUrl })
+    const sessions = knex({ client: 'pg', connection: database.url })
     try {
       const rows = await sessions('social_auth_session').count({ n: '*' })
       expect(Number(rows[0]!.n)).toBeGreaterThan(0)

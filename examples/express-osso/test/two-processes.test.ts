@@ -2,19 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import knex from 'knex'
 import { createOssoDevServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '@social-auth/osso-dev'
 import { TestBrowser } from '@social-auth/express/testing'
-import { startPostgres } from '../../../test/support/postgres.mjs'
+import { createTestDatabase, type TestDatabase } from './pg-database.js'
 import { confirmUsername, json, queueOssoLogin, submitEmail } from './support.js'
 
 // Issue 5: two app *processes* on one PostgreSQL, sessions in the database. A login begun on
 // one finishes on the other — nothing that matters lives in a process's memory.
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const startScript = `${root}examples/express-osso/dist/start.js`
-const database = `two_processes_${process.pid}_${Date.now()}`
-let adminUrl = ''
-let stopServer: (() => Promise<void>) | undefined
+let database: TestDatabase
 let closeOsso: () => Promise<void> = async () => {}
 let ossoUrl = ''
 const children: ChildProcess[] = []
@@ -51,15 +48,7 @@ beforeAll(async () => {
       '-b',
       `${root}examples/express-osso`,
     ])
-  adminUrl = process.env.SOCIAL_AUTH_TEST_PG_URL ?? ''
-  if (!adminUrl) {
-    const server = await startPostgres()
-    adminUrl = server.url
-    stopServer = () => server.stop()
-  }
-  const admin = knex({ client: 'pg', connection: adminUrl })
-  await admin.raw(`create database ${database}`)
-  await admin.destroy()
+  database = await createTestDatabase(`two_processes_${process.pid}_${Date.now()}`)
   const osso = createOssoDevServer({ onError: () => undefined })
   const listener = await osso.listen(0)
   ossoUrl = listener.url
@@ -72,18 +61,13 @@ afterAll(async () => {
     if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve))
   }
   await closeOsso()
-  const admin = knex({ client: 'pg', connection: adminUrl })
-  await admin.raw(`drop database if exists ${database} with (force)`)
-  await admin.destroy()
-  await stopServer?.()
+  await database.drop()
 })
 
 describe('two app processes on one PostgreSQL with sessions in the database', () => {
   it('finishes on the second process a login begun on the first', async () => {
-    const url = new URL(adminUrl)
-    url.pathname = `/${database}`
     const env = {
-      DATABASE_URL: url.href,
+      DATABASE_URL: database.url,
       SESSION_SECRET: 'shared-between-processes',
       SOCIAL_AUTH_OSSO_BASE_URL: ossoUrl,
       SOCIAL_AUTH_OSSO_KEY: DEMO_CLIENT_ID,
