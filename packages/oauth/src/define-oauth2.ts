@@ -259,7 +259,11 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   const userAgent = (backend: BoundBackend): string =>
     backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT
   const fetchFor = (backend: BoundBackend): client.CustomFetch =>
-    providerFetch({ fetch: spec.fetch, userAgent: userAgent(backend) })
+    providerFetch({
+      fetch: spec.fetch,
+      userAgent: userAgent(backend),
+      timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
+    })
 
   async function provider(backend: BoundBackend): Promise<ProviderConfiguration> {
     const endpoints = await spec.endpoints(backend)
@@ -268,14 +272,21 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       backend.setting<ClientAuthMethod | undefined>('TOKEN_ENDPOINT_AUTH_METHOD') ??
       spec.clientAuth ??
       'client_secret_post'
-    const key = JSON.stringify([endpoints, clientId, clientSecret, method, userAgent(backend)])
+    const timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
+    const key = JSON.stringify([
+      endpoints,
+      clientId,
+      clientSecret,
+      method,
+      userAgent(backend),
+      timeout,
+    ])
     let cached = configurations.get(key)
     if (!cached) {
       cached = Promise.resolve().then(async () => {
         const auth = spec.clientSecret
           ? mintedClientAuthentication(method, () => spec.clientSecret!(backend))
           : clientAuthentication(method, clientSecret)
-        const timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
         if (endpoints.discoverFrom) {
           const issuerUrl = new URL(endpoints.discoverFrom)
           const config = await client.discovery(issuerUrl, clientId, undefined, auth, {
@@ -285,6 +296,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
               ? { execute: [client.allowInsecureRequests] }
               : {}),
           })
+          // The provider fetch applies REQUESTS_TIMEOUT itself (see providerFetch).
+          config.timeout = 0
           return { config, endpoints }
         }
         const server: client.ServerMetadata = {
@@ -305,7 +318,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           auth,
         )
         config[client.customFetch] = fetchFor(backend)
-        config.timeout = timeout
+        // The provider fetch applies REQUESTS_TIMEOUT itself (see providerFetch).
+        config.timeout = 0
         const urls = [
           endpoints.authorization,
           endpoints.token,
@@ -450,8 +464,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
         provider: { config, endpoints },
         idTokenClaims,
         callback: data,
-        fetchJson: (url, init) =>
-          fetchJson(fetchImpl, url, init, backend.setting<number>('REQUESTS_TIMEOUT', 5)),
+        fetchJson: (url, init) => fetchJson(fetchImpl, url, init),
       })
       const response: ProviderResponse = { ...tokens, ...user, access_token: accessToken }
       if (idTokenClaims) response.id_token_claims = idTokenClaims
@@ -466,7 +479,6 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     const { config, endpoints } = await provider(call.backend)
     if (spec.revoke) {
       const fetchImpl = fetchFor(call.backend)
-      const timeout = call.backend.setting<number>('REQUESTS_TIMEOUT', 5)
       try {
         return await spec.revoke({
           backend: call.backend,
@@ -480,7 +492,6 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
               headers: { accept: 'application/json', ...init.headers },
               body: init.body,
               redirect: 'manual',
-              signal: AbortSignal.timeout(timeout * 1000),
             })
             await response.body?.cancel()
             return response.status
@@ -525,19 +536,20 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   }
 }
 
-/** GET/POST a JSON document from the provider, with the timeout and coded errors. */
+/**
+ * GET/POST a JSON document from the provider, with coded errors (the provider fetch applies
+ * the timeout).
+ */
 async function fetchJson(
   fetchImpl: client.CustomFetch,
   url: string | URL,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-  timeoutSeconds: number,
 ): Promise<unknown> {
   const response = await fetchImpl(String(url), {
     method: init.method ?? 'GET',
     headers: { accept: 'application/json', ...init.headers },
     body: init.body,
     redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutSeconds * 1000),
   })
   if (response.status !== 200) {
     await response.body?.cancel()

@@ -7,6 +7,14 @@ const isSet = (values: Settings, key: string): boolean =>
 /** The app's settings: PSA names to values. */
 export type Settings = Readonly<Record<string, unknown>>
 
+interface Lookup {
+  readonly names: readonly string[]
+  readonly default: unknown
+}
+
+// Setting names come from code, not requests, but a bound keeps a misuse from growing the map.
+const MAX_LOOKUPS = 2_000
+
 /**
  * Reads settings in PSA's lookup order: `SOCIAL_AUTH_<BACKEND>_<NAME>`, then
  * `SOCIAL_AUTH_<NAME>`, then `<NAME>`. The first name that is *present* wins, even when its
@@ -22,6 +30,7 @@ export type Settings = Readonly<Record<string, unknown>>
  */
 export class SettingsResolver {
   readonly #values: Settings
+  readonly #lookups = new Map<string, Lookup>()
 
   constructor(values: Settings) {
     this.#values = values
@@ -34,23 +43,39 @@ export class SettingsResolver {
 
   /** Looks a setting up; see the class summary for the order. */
   get<T = unknown>(name: string, options: { backend?: string; default?: T } = {}): T {
-    const spec = settingSpec(name)
-    for (const candidate of settingNames(name, options.backend, spec?.scope ?? 'backend')) {
+    const lookup = this.#lookup(name, options.backend)
+    for (const candidate of lookup.names) {
       if (isSet(this.#values, candidate)) return this.#values[candidate] as T
     }
     if ('default' in options) return options.default as T
-    return spec?.default as T
+    return lookup.default as T
   }
 
   /** Whether any name in the lookup order is set. */
   has(name: string, backend?: string): boolean {
-    const spec = settingSpec(name)
-    return settingNames(name, backend, spec?.scope ?? 'backend').some((n) => isSet(this.#values, n))
+    return this.#lookup(name, backend).names.some((n) => isSet(this.#values, n))
   }
 
   /** The concrete name the value of `name` comes from (`SOCIAL_AUTH_OSSO_PIPELINE`), if any. */
   sourceOf(name: string, backend?: string): string | undefined {
-    const spec = settingSpec(name)
-    return settingNames(name, backend, spec?.scope ?? 'backend').find((n) => isSet(this.#values, n))
+    return this.#lookup(name, backend).names.find((n) => isSet(this.#values, n))
+  }
+
+  // The names to try depend only on (name, backend), and a login asks for dozens of settings:
+  // build each list once. The values themselves are read on every call, so an app that changes
+  // its settings object at run time (as Django tests override settings) still sees the change.
+  #lookup(name: string, backend: string | undefined): Lookup {
+    const key = backend === undefined ? name : `${backend}\u0000${name}`
+    let lookup = this.#lookups.get(key)
+    if (!lookup) {
+      const spec = settingSpec(name)
+      lookup = {
+        names: settingNames(name, backend, spec?.scope ?? 'backend'),
+        default: spec?.default,
+      }
+      if (this.#lookups.size >= MAX_LOOKUPS) this.#lookups.clear()
+      this.#lookups.set(key, lookup)
+    }
+    return lookup
   }
 }

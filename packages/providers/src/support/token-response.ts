@@ -1,3 +1,5 @@
+import { httpFetch } from '@social-auth/oauth'
+
 /**
  * A fetch that rewrites a provider's token endpoint answer before openid-client reads it, for
  * providers that bend RFC 6749 §5.1 (Twitch sends `scope` as an array, WorkOS leaves out
@@ -8,7 +10,7 @@ export function fixTokenResponse(
   isTokenEndpoint: (url: URL) => boolean,
   fix: (body: Record<string, unknown>) => Record<string, unknown>,
 ): typeof fetch {
-  const next = base ?? globalThis.fetch
+  const next = base ?? httpFetch
   return async (input, init) => {
     const response = await next(input, init)
     const url = new URL(input instanceof Request ? input.url : String(input))

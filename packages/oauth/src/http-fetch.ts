@@ -1,0 +1,194 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
+
+/**
+ * The largest provider answer read (token, userinfo, discovery, JWKS): a hostile or broken
+ * endpoint cannot make us buffer without bound. Generous: the largest real ones are JWKS of a
+ * few dozen keys.
+ */
+export const MAX_PROVIDER_RESPONSE_BYTES = 4 * 1024 * 1024
+
+// Idle connections are closed after this long, under the 5 s keep-alive of Node's own servers
+// and most proxies, so we rarely reuse a socket the other side is about to close.
+const IDLE_SOCKET_MS = 4_000
+const httpAgent = new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS })
+const httpsAgent = new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS })
+
+/** Options of {@link httpFetch} beyond fetch's. */
+export interface HttpFetchOptions {
+  /** The most the whole exchange may take (a cheaper deadline than an abort signal). */
+  readonly timeoutMs?: number | undefined
+}
+
+type SimpleBody = string | URLSearchParams | Uint8Array
+
+const isSimpleBody = (body: unknown): body is SimpleBody | null | undefined =>
+  body === undefined ||
+  body === null ||
+  typeof body === 'string' ||
+  body instanceof URLSearchParams ||
+  body instanceof Uint8Array
+
+// Status codes whose answers have no body (the Response constructor refuses one).
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
+
+/**
+ * `fetch` for calls to providers, over `node:http` with keep-alive connections. Node's global
+ * fetch (undici) costs about twice the CPU per request, and a login makes two or three of
+ * these calls. It does what those calls need and no more: string, form or byte bodies (sent
+ * with a Content-Length, never chunked), an abort signal, never following redirects (the 3xx
+ * answer is returned as is), gzip/deflate/br answers decoded, answers capped at
+ * {@link MAX_PROVIDER_RESPONSE_BYTES}. Anything else (a `Request`, a streamed body) goes to
+ * the global fetch. Failures reject as fetch's do: a `TypeError` with the cause, or the
+ * signal's reason when aborted; past `options.timeoutMs`, a `TimeoutError` as
+ * `AbortSignal.timeout` gives.
+ *
+ * @example
+ * ```ts
+ * const response = await httpFetch('https://id.example/oauth/token', { method: 'POST', body })
+ * ```
+ */
+export function httpFetch(
+  input: string | URL | Request,
+  init: RequestInit = {},
+  options: HttpFetchOptions = {},
+): Promise<Response> {
+  if (input instanceof Request || !isSimpleBody(init.body)) return globalThis.fetch(input, init)
+  const url = new URL(input)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return globalThis.fetch(input, init)
+
+  const headers = plainHeaders(init.headers)
+  let body: Buffer | undefined
+  if (init.body instanceof URLSearchParams) {
+    body = Buffer.from(init.body.toString())
+    headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8'
+  } else if (typeof init.body === 'string') {
+    body = Buffer.from(init.body)
+    headers['content-type'] ??= 'text/plain;charset=UTF-8'
+  } else if (init.body) {
+    body = Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength)
+  }
+  if (body) headers['content-length'] = String(body.length)
+  headers['accept-encoding'] ??= 'gzip, deflate, br'
+
+  const signal = init.signal ?? undefined
+  return new Promise<Response>((resolve, reject) => {
+    if (signal?.aborted) {
+      // As fetch: the abort reason itself, whatever the caller aborted with.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      reject(signal.reason)
+      return
+    }
+    const method = init.method ?? 'GET'
+    const request =
+      url.protocol === 'https:'
+        ? httpsRequest(url, { method, headers, agent: httpsAgent })
+        : httpRequest(url, { method, headers, agent: httpAgent })
+    let timer: NodeJS.Timeout | undefined
+    const settle = (): void => {
+      signal?.removeEventListener('abort', onAbort)
+      if (timer) clearTimeout(timer)
+    }
+    const abort = (reason: unknown): void => {
+      settle()
+      request.destroy()
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- see above
+      reject(reason)
+    }
+    const onAbort = (): void => abort(signal!.reason)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(
+        () => abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+        options.timeoutMs,
+      )
+    }
+    const fail = (cause: unknown): void => abort(new TypeError('fetch failed', { cause }))
+    // `on`, not `once`: a destroyed request may report a second error after the first.
+    request.on('error', fail)
+    request.once('response', (message) => {
+      readBody(message).then((buffer) => {
+        settle()
+        try {
+          resolve(toResponse(message, buffer))
+        } catch (err) {
+          fail(err)
+        }
+      }, fail)
+    })
+    request.end(body)
+  })
+}
+
+/** The request's headers as a plain object with lower-case names (what node:http takes). */
+function plainHeaders(init: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>
+  if (init === undefined || init === null) return headers
+  if (init instanceof Headers) {
+    init.forEach((value, name) => (headers[name] = value))
+    return headers
+  }
+  // Validated and combined as fetch would (a bad name or value throws a TypeError).
+  new Headers(init).forEach((value, name) => (headers[name] = value))
+  return headers
+}
+
+function readBody(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_PROVIDER_RESPONSE_BYTES) {
+        reject(new RangeError(`The provider's answer exceeds ${MAX_PROVIDER_RESPONSE_BYTES} bytes`))
+        message.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    message.once('end', () =>
+      resolve(decode(Buffer.concat(chunks), message.headers['content-encoding'])),
+    )
+    message.on('error', reject)
+    message.once('aborted', () =>
+      reject(new Error('The provider closed the connection mid-answer')),
+    )
+  })
+}
+
+function decode(buffer: Buffer, encoding: string | undefined): Buffer {
+  const options = { maxOutputLength: MAX_PROVIDER_RESPONSE_BYTES }
+  switch (encoding?.trim().toLowerCase()) {
+    case undefined:
+    case '':
+    case 'identity':
+      return buffer
+    case 'gzip':
+    case 'x-gzip':
+      return gunzipSync(buffer, options)
+    case 'deflate':
+      return inflateSync(buffer, options)
+    case 'br':
+      return brotliDecompressSync(buffer, options)
+    default:
+      throw new TypeError(`Unsupported Content-Encoding ${encoding}`)
+  }
+}
+
+function toResponse(message: IncomingMessage, buffer: Buffer): Response {
+  const status = message.statusCode ?? 0
+  const headers = new Headers()
+  const raw = message.rawHeaders
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase()
+    // The body is handed over decoded, so its encoding and length headers no longer apply.
+    if (name === 'content-encoding' || name === 'content-length') continue
+    headers.append(name, raw[i + 1]!)
+  }
+  return new Response(NULL_BODY_STATUS.has(status) ? null : buffer, {
+    status,
+    statusText: message.statusMessage ?? '',
+    headers,
+  })
+}

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { gzipSync } from 'node:zlib'
+import { httpFetch, MAX_PROVIDER_RESPONSE_BYTES } from '../src/index.js'
+import { providerFetch } from '../src/provider-fetch.js'
+
+/** What the test server saw of one request. */
+interface Seen {
+  method: string
+  url: string
+  headers: IncomingMessage['headers']
+  body: string
+  socket: Socket
+}
+
+let server: Server
+let base: string
+const seen: Seen[] = []
+const sockets = new Set<Socket>()
+
+function route(req: IncomingMessage, res: ServerResponse, body: string): void {
+  seen.push({ method: req.method!, url: req.url!, headers: req.headers, body, socket: req.socket })
+  switch (req.url) {
+    case '/token':
+      res.writeHead(200, { 'content-type': 'application/json', 'x-provider': 'yes' })
+      res.end(JSON.stringify({ access_token: 'at', token_type: 'bearer' }))
+      return
+    case '/moved':
+      res.writeHead(302, { location: '/token' }).end()
+      return
+    case '/gzip':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+      res.end(gzipSync(JSON.stringify({ zipped: true })))
+      return
+    case '/empty':
+      res.writeHead(204).end()
+      return
+    case '/huge': {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      const chunk = Buffer.alloc(64 * 1024, 1)
+      let sent = 0
+      const pump = (): void => {
+        while (sent <= MAX_PROVIDER_RESPONSE_BYTES) {
+          sent += chunk.length
+          if (!res.write(chunk)) {
+            res.once('drain', pump)
+            return
+          }
+        }
+        res.end()
+      }
+      pump()
+      return
+    }
+    case '/hang':
+      return // never answers
+    default:
+      res.writeHead(404).end()
+  }
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (chunk: string) => (body += chunk))
+    req.on('end', () => route(req, res, body))
+  })
+  server.on('connection', (socket) => sockets.add(socket))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy()
+  await new Promise((resolve) => server.close(resolve))
+})
+
+describe('httpFetch (the provider calls over node:http)', () => {
+  it('sends a form with a Content-Length (never chunked) and answers a real Response', async () => {
+    const response = await httpFetch(`${base}/token`, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'X-Custom': 'kept' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c+d' }),
+    })
+    expect(response).toBeInstanceOf(Response)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-provider')).toBe('yes')
+    expect(await response.json()).toEqual({ access_token: 'at', token_type: 'bearer' })
+    const request = seen.at(-1)!
+    expect(request.method).toBe('POST')
+    expect(request.body).toBe('grant_type=authorization_code&code=c%2Bd')
+    expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8')
+    expect(request.headers['content-length']).toBe(String(request.body.length))
+    expect(request.headers['transfer-encoding']).toBeUndefined()
+    expect(request.headers['x-custom']).toBe('kept')
+  })
+
+  it('reuses one kept-alive connection for calls in sequence', async () => {
+    await (await httpFetch(`${base}/token`)).text()
+    await (await httpFetch(`${base}/token`)).text()
+    const [first, second] = seen.slice(-2)
+    expect(second!.socket).toBe(first!.socket)
+  })
+
+  it('returns a redirect as it is, without following it', async () => {
+    const before = seen.length
+    const response = await httpFetch(`${base}/moved`, { redirect: 'manual' })
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe('/token')
+    expect(seen.length).toBe(before + 1)
+  })
+
+  it('decodes a gzip answer and drops the encoding headers that no longer apply', async () => {
+    const response = await httpFetch(`${base}/gzip`)
+    expect(await response.json()).toEqual({ zipped: true })
+    expect(response.headers.get('content-encoding')).toBeNull()
+  })
+
+  it('answers a 204 without a body', async () => {
+    const response = await httpFetch(`${base}/empty`)
+    expect(response.status).toBe(204)
+    expect(response.body).toBeNull()
+  })
+
+  it(`refuses an answer larger than ${MAX_PROVIDER_RESPONSE_BYTES} bytes`, async () => {
+    const failure = await httpFetch(`${base}/huge`).catch((err: unknown) => err)
+    expect(failure).toBeInstanceOf(TypeError)
+    expect(String((failure as TypeError).cause)).toMatch(/exceeds \d+ bytes/)
+  })
+
+  it('gives up after timeoutMs with a TimeoutError, as AbortSignal.timeout does', async () => {
+    const started = Date.now()
+    const failure = await httpFetch(`${base}/hang`, {}, { timeoutMs: 150 }).catch(
+      (err: unknown) => err,
+    )
+    expect((failure as DOMException).name).toBe('TimeoutError')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140)
+  })
+
+  it('rejects with the abort signal’s reason', async () => {
+    const controller = new AbortController()
+    const pending = httpFetch(`${base}/hang`, { signal: controller.signal })
+    controller.abort(new Error('stopped by the caller'))
+    await expect(pending).rejects.toThrow('stopped by the caller')
+    const aborted = AbortSignal.abort(new Error('already'))
+    await expect(httpFetch(`${base}/token`, { signal: aborted })).rejects.toThrow('already')
+  })
+
+  it('rejects a connection failure as fetch does: a TypeError with the cause', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    const failure = await httpFetch(`http://127.0.0.1:${port}/`).catch((err: unknown) => err)
+    expect(failure).toBeInstanceOf(TypeError)
+    expect(((failure as TypeError).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED')
+  })
+})
+
+describe('providerFetch', () => {
+  it('adds the User-Agent and applies REQUESTS_TIMEOUT to calls without a signal', async () => {
+    const fetchOf = providerFetch({ userAgent: 'social-auth-test', timeoutSeconds: 0.15 })
+    await (await fetchOf(`${base}/token`, {})).text()
+    expect(seen.at(-1)!.headers['user-agent']).toBe('social-auth-test')
+    const failure = await fetchOf(`${base}/hang`, {}).catch((err: unknown) => err)
+    expect((failure as DOMException).name).toBe('TimeoutError')
+  })
+
+  it('gives an injected fetch an abort signal with the same deadline', async () => {
+    let signal: AbortSignal | undefined
+    const fetchOf = providerFetch({
+      userAgent: 'ua',
+      timeoutSeconds: 5,
+      fetch: (_input, init) => {
+        signal = init?.signal ?? undefined
+        return Promise.resolve(new Response('{}'))
+      },
+    })
+    await fetchOf(`${base}/token`, {})
+    expect(signal).toBeInstanceOf(AbortSignal)
+    expect(signal!.aborted).toBe(false)
+  })
+})
