@@ -4,6 +4,7 @@
  * transaction's own BEGIN / COMMIT / SAVEPOINT statements.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { DEFAULT_AUTH_PIPELINE, type PipelineStep } from '@social-auth/core'
 import { knexStorage, migrate } from '../src/index.js'
 import { SQLITE_BEGIN } from '../src/transaction.js'
 import { openDatabase, type TestDatabase } from './support/databases.js'
@@ -53,6 +54,19 @@ describe.each(['sqlite', 'postgres'] as const)('statements per login on %s', (na
     expect(statements[1]).toMatch(/^select .* left join/)
     expect(statements[2]).toMatch(/^update .*social_auth_usersocialauth/)
     expect(statements[3]).toBe('COMMIT;')
+  })
+
+  it('still updates the association once when an app step also sets extra_data', async () => {
+    const rememberSignIn: PipelineStep = async (ctx) => {
+      if (ctx.social) await ctx.storage.user.setExtraData(ctx.social, { last_login: 'now' })
+    }
+    const social = await engineFor(knexStorage(db.knex), provider, {
+      SOCIAL_AUTH_PIPELINE: [...DEFAULT_AUTH_PIPELINE, rememberSignIn],
+    })
+    await login(social, 'before')
+    const { statements } = await log.during(() => login(social, 'after'))
+    expect(statements).toHaveLength(4)
+    expect(statements.filter((sql) => /^update /.test(sql))).toHaveLength(1)
   })
 
   it('skips the update when nothing changed', async () => {

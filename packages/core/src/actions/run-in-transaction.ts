@@ -2,6 +2,7 @@ import { AuthUserConflict } from '../errors.js'
 import type { Engine } from '../engine.js'
 import type { SocialAuthEventName, SocialAuthEvents } from '../events.js'
 import type { PipelineServices, ResolvedStep } from '../pipeline/context.js'
+import { deferExtraDataWrites } from '../pipeline/deferred-extra-data.js'
 import { runPipeline, type PipelineOutcome } from '../pipeline/runner.js'
 import type { Storage } from '../storage/types.js'
 
@@ -28,9 +29,18 @@ export async function runInTransaction<C extends PipelineServices & { pipeline_i
       queued.push([name, payload] as QueuedEvent)
     }
     try {
-      const outcome = await engine.storage.transaction((storage: Storage) =>
-        runPipeline(steps, makeContext({ storage, emit }), startIndex),
-      )
+      const outcome = await engine.storage.transaction(async (storage: Storage) => {
+        // Each association's extra_data is written once, when the pipeline stops (completed
+        // or paused), however many steps set values in it.
+        const deferred = deferExtraDataWrites(storage)
+        const result = await runPipeline(
+          steps,
+          makeContext({ storage: deferred.storage, emit }),
+          startIndex,
+        )
+        await deferred.flush()
+        return result
+      })
       for (const [name, payload] of queued) engine.events.emit(name, payload)
       return outcome
     } catch (err) {
