@@ -84,6 +84,25 @@ const apps = [
 ]
 for (const app of apps) app.url = urlOf(app.server)
 
+// Server-side time per route (request received → response finished), measured rounds only, at
+// concurrency 1 where nothing else overlaps it: which step of a login the difference is in.
+let timingRoutes = false
+const routeMs = new Map()
+for (const app of apps) {
+  app.server.prependListener('request', (req, res) => {
+    if (!timingRoutes) return
+    const begun = performance.now()
+    const route = `${req.method} ${req.url.split('?')[0].replace(/\/$/, '') || '/'}`
+    res.once('finish', () => {
+      const key = `${app.name}|${route}`
+      const entry = routeMs.get(key) ?? { ms: 0, count: 0 }
+      entry.ms += performance.now() - begun
+      entry.count += 1
+      routeMs.set(key, entry)
+    })
+  })
+}
+
 /** One full login; resolves to the browser (to look at /profile) or throws. */
 async function login(app, email) {
   const browser = new TestBrowser()
@@ -160,7 +179,9 @@ for (let round = 0; round < rounds; round++) {
       // ABBA order: whichever app runs first in one slice runs second in the next.
       const turn = order++ % 2 === 0 ? apps : [...apps].reverse()
       for (const app of turn) {
+        timingRoutes = concurrency === 1
         const r = await slice(app, kind, concurrency, round)
+        timingRoutes = false
         const t = total(app.name, kind, concurrency)
         t.latencies.push(...r.latencies)
         t.errors += r.errors
@@ -205,6 +226,15 @@ for (const kind of ['new', 'returning']) {
 
 const f1 = (n) => n.toFixed(1)
 const f2 = (n) => n.toFixed(2)
+const f3 = (n) => n.toFixed(3)
+const routes = [...new Set([...routeMs.keys()].map((key) => key.split('|')[1]))].sort()
+const routeRows = routes.map((route) => {
+  const of = (app) => {
+    const entry = routeMs.get(`${app}|${route}`)
+    return entry ? entry.ms / entry.count : NaN
+  }
+  return { route, ours: of('ours'), base: of('baseline') }
+})
 console.table(
   rows.map((r) => ({
     users: r.kind,
@@ -251,6 +281,16 @@ ${rows
       `| ${r.kind} | ${r.c} | ${f1(r.ours.perSecond)} | ${f1(r.base.perSecond)} | **${f2(r.ratio)}×** | ${f2(median(r.roundRatios))} (${f2(r.roundRatios[0])}–${f2(r.roundRatios.at(-1))}) | ${f1(r.ours.p50)} / ${f1(r.ours.p99)} | ${f1(r.base.p50)} / ${f1(r.base.p99)} | ${f2(r.ours.cpuPerLogin)} / ${f2(r.base.cpuPerLogin)} | ${r.ours.errors + r.base.errors} |`,
   )
   .join('\n')}
+
+### Where the time goes
+
+Server-side time per request of each route (received → response finished, ms, mean over the
+concurrency-1 rows, new and returning users together). The complete routes include the two
+calls to osso-dev (token, userinfo), which run in this process too.
+
+| route | ours ms | baseline ms | ours − baseline |
+| --- | ---: | ---: | ---: |
+${routeRows.map((r) => `| \`${r.route}\` | ${f3(r.ours)} | ${f3(r.base)} | ${Number.isNaN(r.ours - r.base) ? '—' : f3(r.ours - r.base)} |`).join('\n')}
 
 Machine: Node ${process.version} on ${process.platform}/${process.arch}, ${cpu.length} CPUs
 (${cpu[0]?.model?.trim() ?? 'unknown'}); load average ${loadBefore.map(f2).join(' ')} before the
