@@ -22,7 +22,10 @@ export function sendActionResponse(res: Response, response: ActionResponse): voi
       // `res.redirect` would negotiate a "Redirecting to" body (Accept parsing, a Vary header)
       // that no browser shows; a sign-in makes two of these redirects.
       res.location(response.url)
-      res.status(response.status ?? 302).set('Content-Length', '0').end()
+      res
+        .status(response.status ?? 302)
+        .set('Content-Length', '0')
+        .end()
       return
     case 'html':
       res.status(response.status).type('html').send(response.html)
