@@ -57,6 +57,7 @@ export class JwksCache {
   readonly #onFetchError: (err: unknown) => void
   #keys: JsonWebKeySet | undefined
   #fetchedAt = 0
+  #fetches = 0
   #lastUnknownKidRefetch = Number.NEGATIVE_INFINITY
   #failures = 0
   #retryAt = 0
@@ -79,8 +80,15 @@ export class JwksCache {
 
   /** The cached keys, fetched first when there are none or they are older than the max age. */
   async get(): Promise<JsonWebKeySet> {
-    if (this.#keys && this.#now() - this.#fetchedAt < this.#maxAgeMs) return this.#keys
-    return this.#refresh()
+    return this.peek() ?? this.#refresh()
+  }
+
+  /**
+   * The cached keys when {@link JwksCache.get} would answer them without fetching, else
+   * undefined: lets a verifier check a token without waiting for a promise.
+   */
+  peek(): JsonWebKeySet | undefined {
+    return this.#keys && this.#now() - this.#fetchedAt < this.#maxAgeMs ? this.#keys : undefined
   }
 
   /**
@@ -93,9 +101,10 @@ export class JwksCache {
     if (now - this.#lastUnknownKidRefetch < this.#cooldownMs) return false
     if (now < this.#retryAt) return false
     this.#lastUnknownKidRefetch = now
-    const before = this.#fetchedAt
+    // Counted, not timed: two fetches within one millisecond have the same fetchedAt.
+    const before = this.#fetches
     await this.#refresh()
-    return this.#fetchedAt !== before
+    return this.#fetches !== before
   }
 
   #refresh(): Promise<JsonWebKeySet> {
@@ -109,6 +118,7 @@ export class JwksCache {
       .then((keys) => {
         this.#keys = keys
         this.#fetchedAt = this.#now()
+        this.#fetches += 1
         this.#failures = 0
         this.#retryAt = 0
         return keys
