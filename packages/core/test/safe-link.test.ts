@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { createTestStrategy } from '../src/testing/index.js'
-import { PENDING_LINK_SESSION_KEY } from '../src/index.js'
+import {
+  PENDING_LINK_SESSION_KEY,
+  type PipelineContext,
+  type PipelineStep,
+  type StepResult,
+} from '../src/index.js'
 import { allUsers, complete, dummy, errorCode, location, login, setup } from './helpers.js'
 
 // security.md §4.6 and issue 8 ("safe linking, guided"): an unverified email match never links
@@ -115,4 +120,36 @@ describe('safe_link_by_email', () => {
     expect(location(response)).toBe('/success')
     expect(await allUsers(t.storage)).toHaveLength(1)
   })
+})
+
+describe('an email match that is a concurrent first login of the same identity', () => {
+  // On PostgreSQL (READ COMMITTED) another first login of this very account can commit its user
+  // and association between our social_user and our email lookup. The match is then that
+  // login's user: both logins must end signed in to it, not paused or refused as a link.
+  const racer = { id: 'racer-1', login: 'racer', email: 'racer@example.com' }
+  const concurrentWinner = async (ctx: PipelineContext): Promise<StepResult> => {
+    if (ctx.social || ctx.uid !== racer.id) return undefined
+    const user = await ctx.storage.user.createUser({ username: 'racer', email: racer.email })
+    await ctx.storage.user.createSocialAuth(user, racer.id, ctx.backend.name)
+    return undefined
+  }
+  const withRace = (step: string) => {
+    const pipeline: Array<string | PipelineStep> = [...PIPELINE]
+    pipeline.splice(pipeline.indexOf('social_user') + 1, 0, concurrentWinner)
+    return pipeline.map((entry) => (entry === 'safe_link_by_email' ? step : entry))
+  }
+
+  it.each(['safe_link_by_email', 'associate_by_email'])(
+    '%s converges on the association the other login created',
+    async (step) => {
+      const t = await setup({ SOCIAL_AUTH_PIPELINE: withRace(step) })
+      const answer = await login(t, { account: racer })
+      expect(location(answer)).toBe('/success')
+      const signedIn = t.logins.at(-1)!
+      expect(signedIn.isNew).toBe(false)
+      expect(signedIn.social?.uid).toBe('racer-1')
+      expect(await allUsers(t.storage)).toHaveLength(1)
+      expect(t.events.filter((e) => e.name === 'link.refused')).toEqual([])
+    },
+  )
 })

@@ -10,6 +10,7 @@ import { AuthLinkRefused, type LinkRefusalReason } from '../../errors.js'
 import { appendQuery, isUrl } from '../../redirects.js'
 import { redirect } from '../../responses.js'
 import { partialStep } from '../partial.js'
+import { raceWinner } from './social-auth.js'
 import type { PipelineContext, StepResult } from '../context.js'
 
 /** Session key naming the paused link: which backend, which partial, why. */
@@ -40,6 +41,8 @@ export const safeLinkByEmail = partialStep<PipelineContext>(
     if (email === '') return undefined
     const matches = await ctx.storage.user.getUsersByEmail(email)
     if (matches.length === 0) return undefined
+    const raced = await raceWinner(ctx)
+    if (raced) return raced
     const backend = ctx.backend
     if (matches.length === 1 && backend.isEmailVerified(ctx.response, ctx.details)) {
       return { user: matches[0], is_new: false }

@@ -37,6 +37,19 @@ export async function socialUser(ctx: PipelineContext): Promise<StepResult> {
   return { social, user, is_new: user === null, new_association: social === null }
 }
 
+/**
+ * For a new identity whose email matched an account: the association if a concurrent first
+ * login of this same identity created it after {@link socialUser} looked (PostgreSQL's READ
+ * COMMITTED shows the other login's committed user to our email lookup). The email match is
+ * then that login's user, not someone else's account: converge on it, as `associate_user`
+ * does, rather than refusing or pausing the login as a link.
+ */
+export async function raceWinner(ctx: PipelineContext): Promise<StepResult | undefined> {
+  if (ctx.social) return undefined
+  const found = await socialUser(ctx)
+  return found && 'social' in found && found.social ? found : undefined
+}
+
 /** Links the account to the user, converging when a concurrent login linked it first. */
 export async function associateUser(ctx: PipelineContext): Promise<StepResult> {
   const { user, uid } = ctx
@@ -84,6 +97,8 @@ export async function associateByEmail(ctx: PipelineContext): Promise<StepResult
   if (typeof email !== 'string' || email === '') return undefined
   const users = await ctx.storage.user.getUsersByEmail(email)
   if (users.length === 0) return undefined
+  const raced = await raceWinner(ctx)
+  if (raced) return raced
   const backend = ctx.backend.name
   if (users.length > 1) throw new AuthLinkRefused('ambiguous_email', { backend, uid: ctx.uid })
   if (!ctx.backend.isEmailVerified(ctx.response, ctx.details)) {
