@@ -17,19 +17,33 @@ for (let i = 0; i < ALPHABET.length; i += 1) VALUES[ALPHABET.charCodeAt(i)] = i
  * ```
  */
 export function isCanonicalBase64url(text: string, start: number, end: number): boolean {
-  const length = end - start
-  if (length <= 0 || length % 4 === 1) return false
-  let last = 0
   for (let i = start; i < end; i += 1) {
     const code = text.charCodeAt(i)
-    last = code < 128 ? (VALUES[code] as number) : 255
-    if (last === 255) return false
+    if (code >= 128 || VALUES[code] === 255) return false
   }
-  // 2 characters in the last group carry 12 bits for 8: the low 4 must be zero; 3 carry 18 for 16.
+  return hasCanonicalEnd(text, start, end)
+}
+
+/**
+ * The rest of {@link isCanonicalBase64url} for `text[start, end)` whose characters are already
+ * known to be base64url: a non-empty length that encodes whole bytes, and zero bits in the
+ * unused tail of the last character.
+ *
+ * @example
+ * ```ts
+ * hasCanonicalEnd('QQ', 0, 2) // true: "A"
+ * hasCanonicalEnd('QR', 0, 2) // false: also "A", spelled another way
+ * ```
+ */
+export function hasCanonicalEnd(text: string, start: number, end: number): boolean {
+  const length = end - start
+  if (length <= 0 || length % 4 === 1) return false
   const rest = length % 4
-  if (rest === 2) return (last & 0x0f) === 0
-  if (rest === 3) return (last & 0x03) === 0
-  return true
+  if (rest === 0) return true
+  const code = text.charCodeAt(end - 1)
+  const last = code < 128 ? (VALUES[code] as number) : 255
+  // 2 characters in the last group carry 12 bits for 8: the low 4 must be zero; 3 carry 18 for 16.
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0
 }
 
 /** Decodes a segment already checked by {@link isCanonicalBase64url}. */

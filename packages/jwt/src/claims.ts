@@ -32,6 +32,24 @@ const invalid = (message: string, reason: string): TokenInvalid =>
   new TokenInvalid(message, { reason })
 const isNumericDate = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value)
+const own = (claims: Record<string, unknown>, name: string): unknown =>
+  Object.hasOwn(claims, name) ? claims[name] : undefined
+
+// Names that would be dangerous if code downstream merged the claims into an object.
+const POLLUTING_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype']
+
+function isStringArray(value: unknown): value is readonly string[] {
+  if (!Array.isArray(value)) return false
+  for (const item of value as unknown[]) if (typeof item !== 'string') return false
+  return true
+}
+
+function numericDate(claims: Record<string, unknown>, name: string): number | undefined {
+  const value = own(claims, name)
+  if (value === undefined) return undefined
+  if (!isNumericDate(value)) throw invalid(`The token "${name}" is not a number`, name)
+  return value
+}
 
 /**
  * Decodes the payload JSON once (the claims object every later check uses: a second parser
@@ -54,8 +72,7 @@ export function parseClaims(json: string): Record<string, unknown> {
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
     throw invalid('The token payload is not a JSON object', 'malformed')
   const record = claims as Record<string, unknown>
-  for (const key of ['__proto__', 'constructor', 'prototype'])
-    if (Object.hasOwn(record, key)) delete record[key]
+  for (const key of POLLUTING_NAMES) if (Object.hasOwn(record, key)) delete record[key]
   return record
 }
 
@@ -77,45 +94,27 @@ export function checkClaims(
 ): void {
   for (const name of policy.requiredClaims)
     if (!Object.hasOwn(claims, name)) throw invalid(`The token has no "${name}" claim`, name)
-  const claim = (name: string): unknown => (Object.hasOwn(claims, name) ? claims[name] : undefined)
 
-  const iss = claim('iss')
+  const iss = own(claims, 'iss')
   if (iss !== undefined && typeof iss !== 'string')
     throw invalid('The token "iss" is not a string', 'iss')
   if (policy.issuers && (iss === undefined || !policy.issuers.has(iss)))
     throw invalid('The token was issued by an unexpected issuer', 'issuer')
 
-  const sub = claim('sub')
+  const sub = own(claims, 'sub')
   if (sub !== undefined && (typeof sub !== 'string' || sub === ''))
     throw invalid('The token "sub" is not a non-empty string', 'sub')
 
-  const aud = claim('aud')
-  if (
-    aud !== undefined &&
-    typeof aud !== 'string' &&
-    !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))
-  )
+  const aud = own(claims, 'aud')
+  if (aud !== undefined && typeof aud !== 'string' && !isStringArray(aud))
     throw invalid('The token "aud" is neither a string nor an array of strings', 'aud')
-  if (policy.audiences) {
-    const audiences = policy.audiences
-    const ok =
-      typeof aud === 'string'
-        ? audiences.has(aud)
-        : // security.md §3.1.5: a token for several audiences is ours only when every one of
-          // them is an audience we accept; otherwise another API could replay it here.
-          Array.isArray(aud) && aud.length > 0 && aud.every((a: string) => audiences.has(a))
-    if (!ok) throw invalid('The token is meant for another audience', 'audience')
-  }
+  if (policy.audiences && !isMeantForUs(aud, policy.audiences))
+    throw invalid('The token is meant for another audience', 'audience')
 
-  for (const name of ['exp', 'nbf', 'iat']) {
-    const value = claim(name)
-    if (value !== undefined && !isNumericDate(value))
-      throw invalid(`The token "${name}" is not a number`, name)
-  }
+  const exp = numericDate(claims, 'exp')
+  const nbf = numericDate(claims, 'nbf')
+  const iat = numericDate(claims, 'iat')
   const { leeway } = policy
-  const iat = claim('iat') as number | undefined
-  const nbf = claim('nbf') as number | undefined
-  const exp = claim('exp') as number | undefined
   if (policy.verifyNbf && nbf !== undefined && nbf > now + leeway)
     throw invalid('The token is not valid yet (nbf)', 'nbf')
   // RFC 7519 §4.1.4: the current time must be before `exp`.
@@ -125,4 +124,17 @@ export function checkClaims(
     if (now - iat > policy.maxTokenAge + leeway)
       throw new TokenExpired('The access token is too old (iat)')
   }
+}
+
+// True when `aud` names at least one audience and only audiences this verifier accepts.
+function isMeantForUs(
+  aud: string | readonly string[] | undefined,
+  audiences: ReadonlySet<string>,
+): boolean {
+  if (typeof aud === 'string') return audiences.has(aud)
+  if (aud === undefined || aud.length === 0) return false
+  // security.md §3.1.5: a token for several audiences is ours only when every one of them is
+  // an audience we accept; otherwise another API could replay it here.
+  for (const one of aud) if (!audiences.has(one)) return false
+  return true
 }

@@ -1,5 +1,5 @@
 import { TokenInvalid } from '@social-auth/core'
-import { isCanonicalBase64url } from './base64url.js'
+import { hasCanonicalEnd } from './base64url.js'
 
 /** The default size limit of a token, in characters (security.md §3.1.1). */
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192
@@ -12,6 +12,10 @@ export interface CompactJwsParts {
   /** `header.payload`: the bytes the signature covers (RFC 7515 §5.2 step 8). */
   readonly signingInput: string
 }
+
+// The alphabet of all three segments (RFC 7515 §2, no padding) in one pass: a regular
+// expression runs several times faster than a loop over the characters.
+const BASE64URL_SEGMENTS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 const malformed = (message: string): TokenInvalid =>
   new TokenInvalid(message, { reason: 'malformed' })
@@ -37,9 +41,10 @@ export function splitCompactJws(
   if (second < 0 || token.indexOf('.', second + 1) >= 0)
     throw malformed('The token is not a JWS in compact form (three segments)')
   if (
-    !isCanonicalBase64url(token, 0, first) ||
-    !isCanonicalBase64url(token, first + 1, second) ||
-    !isCanonicalBase64url(token, second + 1, token.length)
+    !BASE64URL_SEGMENTS.test(token) ||
+    !hasCanonicalEnd(token, 0, first) ||
+    !hasCanonicalEnd(token, first + 1, second) ||
+    !hasCanonicalEnd(token, second + 1, token.length)
   )
     throw malformed('The token is not made of canonical base64url segments')
   return {

@@ -26,6 +26,11 @@ export interface KeySetSource {
   get(): Promise<JsonWebKeySet>
   /** Refetch because a `kid` was unknown; true when new keys were fetched. Rate-limited by the source. */
   refreshForUnknownKid(): Promise<boolean>
+  /**
+   * Optional: the key set `get` would answer right now without fetching, else undefined
+   * (core's `JwksCache` has it). With it, a token whose key is known is verified without a promise.
+   */
+  peek?(): JsonWebKeySet | undefined
 }
 
 /** A public key given in configuration: PEM (SPKI), a `KeyObject`, a JWK, or a JWKS. */
@@ -34,13 +39,25 @@ export type StaticKey = string | KeyObject | Record<string, unknown> | JsonWebKe
 /** Where the verifier gets its keys from (internal). */
 export interface KeyResolver {
   current(): Promise<VerificationKeys> | VerificationKeys
+  /**
+   * The keys when they are in memory and current (no fetch due), else undefined. Lets a request
+   * be verified without waiting for a promise.
+   */
+  known(): VerificationKeys | undefined
   refreshForUnknownKid(): Promise<boolean>
 }
 
-/** Adapts a {@link KeySetSource} (keys imported once per fetched set). */
+/**
+ * Adapts a {@link KeySetSource} (keys imported once per fetched set). The keys are known without
+ * waiting only when the source can `peek` (its set is fresh); otherwise every lookup asks it.
+ */
 export function remoteKeyResolver(source: KeySetSource): KeyResolver {
   return {
     current: async () => verificationKeysOf(await source.get()),
+    known() {
+      const set = source.peek?.()
+      return set === undefined ? undefined : verificationKeysOf(set)
+    },
     refreshForUnknownKid: () => source.refreshForUnknownKid(),
   }
 }
@@ -53,7 +70,7 @@ export function staticKeyResolver(key: StaticKey): KeyResolver {
   if (list.length === 0)
     throw new InvalidSetting('key', 'a public EdDSA, ECDSA (P-256/P-384) or RSA (≥ 2048 bits) key')
   const keys = indexKeys(list, { kidlessMatchAnyKid: true })
-  return { current: () => keys, refreshForUnknownKid: noRefresh }
+  return { current: () => keys, known: () => keys, refreshForUnknownKid: noRefresh }
 }
 
 /** The HS256 shared secret: it answers for any `kid` and is never looked up in a JWKS. */
@@ -67,7 +84,7 @@ export function secretKeyResolver(secret: string | Uint8Array): KeyResolver {
     algorithms: new Set(['HS256']),
   }
   const keys = indexKeys([key], { kidlessMatchAnyKid: true })
-  return { current: () => keys, refreshForUnknownKid: noRefresh }
+  return { current: () => keys, known: () => keys, refreshForUnknownKid: noRefresh }
 }
 
 function staticKeys(key: StaticKey): VerificationKey[] {

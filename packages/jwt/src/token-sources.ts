@@ -75,11 +75,7 @@ function headerToken(value: string | string[] | undefined, prefix: string): stri
   let token = value
   if (prefix !== '') {
     // Another scheme (Basic, DPoP…) is not a bearer token: the request simply has none.
-    if (
-      value.length < prefix.length ||
-      value.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()
-    )
-      return undefined
+    if (!startsWithIgnoringCase(value, prefix)) return undefined
     if (value.length === prefix.length) throw malformed(`The ${prefix} credentials are empty`)
     if (value.charCodeAt(prefix.length) !== 32) return undefined
     token = value.slice(prefix.length).trimStart()
@@ -87,6 +83,15 @@ function headerToken(value: string | string[] | undefined, prefix: string): stri
   if (token === '') throw malformed('The token header is empty')
   if (!B64TOKEN.test(token)) throw malformed('The token header is malformed')
   return token
+}
+
+function startsWithIgnoringCase(value: string, prefix: string): boolean {
+  // The usual spelling first, without the two lower-cased copies.
+  if (value.startsWith(prefix)) return true
+  return (
+    value.length >= prefix.length &&
+    value.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()
+  )
 }
 
 function cookieToken(header: string | undefined, name: string): string | undefined {

@@ -40,13 +40,17 @@ const own = (claims: Record<string, unknown>, name: string): unknown =>
 
 type ListForm = 'string' | 'array' | 'either'
 
-function stringList(claims: Record<string, unknown>, name: string, form: ListForm): string[] {
+const NONE: readonly string[] = Object.freeze([])
+
+function stringList(
+  claims: Record<string, unknown>,
+  name: string,
+  form: ListForm,
+): readonly string[] {
   const value = own(claims, name)
-  if (value === undefined) return []
-  if (typeof value === 'string' && form !== 'array')
-    return value.split(' ').filter((item) => item !== '')
-  if (form !== 'string' && Array.isArray(value) && value.every((item) => typeof item === 'string'))
-    return value
+  if (value === undefined) return NONE
+  if (typeof value === 'string' && form !== 'array') return spaceSeparated(value)
+  if (form !== 'string' && isStringArray(value)) return value
   throw wrongType(
     name,
     form === 'string'
@@ -55,6 +59,38 @@ function stringList(claims: Record<string, unknown>, name: string, form: ListFor
         ? 'an array of strings'
         : 'a string or an array of strings',
   )
+}
+
+function spaceSeparated(value: string): readonly string[] {
+  if (value.indexOf(' ') < 0) return value === '' ? NONE : [value]
+  // Empty items come only from repeated, leading or trailing spaces.
+  return value.split(' ').filter((item) => item !== '')
+}
+
+function isStringArray(value: unknown): value is readonly string[] {
+  if (!Array.isArray(value)) return false
+  for (const item of value as unknown[]) if (typeof item !== 'string') return false
+  return true
+}
+
+// Up to this many items, a linear search for repeats is cheaper than building a Set (tokens
+// carry a few scopes and roles); past it, the Set keeps a long list linear.
+const FEW_ITEMS = 16
+
+// The items of `lists` in order, without repeats, as a new frozen array.
+function unionOf(...lists: readonly (readonly string[])[]): readonly string[] {
+  let total = 0
+  for (const list of lists) total += list.length
+  if (total === 0) return NONE
+  const union: string[] = []
+  const seen = total > FEW_ITEMS ? new Set<string>() : undefined
+  for (const list of lists)
+    for (const item of list) {
+      if (seen ? seen.has(item) : union.includes(item)) continue
+      seen?.add(item)
+      union.push(item)
+    }
+  return Object.freeze(union)
 }
 
 function optionalString(claims: Record<string, unknown>, name: string): string | undefined {
@@ -79,20 +115,18 @@ function optionalString(claims: Record<string, unknown>, name: string): string |
 export function userDataFrom(claims: Record<string, unknown>): UserData {
   const sub = own(claims, 'sub')
   if (typeof sub !== 'string' || sub === '') throw wrongType('sub', 'a non-empty string')
-  const scopes = [
-    ...new Set([
-      ...stringList(claims, 'scope', 'string'),
-      ...stringList(claims, 'scp', 'either'),
-      ...stringList(claims, 'scopes', 'array'),
-    ]),
-  ]
+  const scopes = unionOf(
+    stringList(claims, 'scope', 'string'),
+    stringList(claims, 'scp', 'either'),
+    stringList(claims, 'scopes', 'array'),
+  )
   const exp = own(claims, 'exp')
   return {
     sub,
     tenant_id: optionalString(claims, 'tenant_id'),
     workspace_id: optionalString(claims, 'workspace_id'),
-    roles: Object.freeze([...new Set(stringList(claims, 'roles', 'array'))]),
-    scopes: Object.freeze(scopes),
+    roles: unionOf(stringList(claims, 'roles', 'array')),
+    scopes,
     exp: typeof exp === 'number' ? exp : undefined,
     iss: optionalString(claims, 'iss'),
     claims: deepFreeze(claims),
@@ -101,9 +135,15 @@ export function userDataFrom(claims: Record<string, unknown>): UserData {
 
 // Verified users are cached and shared between requests: nothing downstream may change them.
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const inner of Object.values(value)) deepFreeze(inner)
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
+  Object.freeze(value)
+  // Only objects need a visit: most claims are strings and numbers.
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (typeof item === 'object') deepFreeze(item)
+  } else {
+    const record = value as Record<string, unknown>
+    for (const key in record)
+      if (Object.hasOwn(record, key) && typeof record[key] === 'object') deepFreeze(record[key])
   }
   return value
 }

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import type { JsonWebKeySet } from '@social-auth/core'
-import { algorithmSpec, type AsymmetricAlgorithm } from './algorithms.js'
+import type { AsymmetricAlgorithm } from './algorithms.js'
 
 /** A public key ready for verification, with the algorithms it may verify. */
 export interface VerificationKey {
@@ -108,7 +108,8 @@ function algorithmsFor(kty: string, crv: unknown, key: KeyObject): string[] {
 
 /**
  * Indexes verification keys by `kid` in a `Map` (exact string equality: a `kid` is never a
- * path, a query or an object property).
+ * path, a query or an object property). Every answer `select` can give is computed here, once
+ * per key set, so selecting a key for a request is two `Map` lookups and allocates nothing.
  *
  * @example
  * ```ts
@@ -120,28 +121,43 @@ export function indexKeys(
   list: readonly VerificationKey[],
   options: { readonly kidlessMatchAnyKid?: boolean } = {},
 ): VerificationKeys {
-  const byKid = new Map<string, VerificationKey[]>()
-  const kidless: VerificationKey[] = []
-  for (const key of list) {
-    if (key.kid === undefined) {
-      kidless.push(key)
-      continue
-    }
-    const same = byKid.get(key.kid)
-    if (same) same.push(key)
-    else byKid.set(key.kid, [key])
-  }
-  // A key configured directly (a PEM, one secret) has no `kid` to match: it answers for any
-  // `kid`, as a key passed to jose's jwtVerify does. Keys from a JWKS must match the `kid`.
-  const extra = options.kidlessMatchAnyKid ? kidless : []
+  const byAlg = new Map<string, KeysForAlgorithm>()
+  for (const alg of new Set(list.flatMap((key) => [...key.algorithms])))
+    byAlg.set(alg, keysForAlgorithm(list, alg, options.kidlessMatchAnyKid === true))
   return {
     size: list.length,
     select(alg, kid) {
-      if (algorithmSpec(alg) === undefined) return []
-      const candidates = kid === undefined ? list : [...(byKid.get(kid) ?? []), ...extra]
-      return candidates.filter((key) => key.algorithms.has(alg))
+      const keys = byAlg.get(alg)
+      if (keys === undefined) return NO_KEYS
+      if (kid === undefined) return keys.all
+      return keys.byKid.get(kid) ?? keys.anyKid
     },
   }
+}
+
+/** The candidates for one `alg`: all of them, by `kid`, and for a `kid` no key has. */
+interface KeysForAlgorithm {
+  readonly all: readonly VerificationKey[]
+  readonly byKid: ReadonlyMap<string, readonly VerificationKey[]>
+  readonly anyKid: readonly VerificationKey[]
+}
+
+const NO_KEYS: readonly VerificationKey[] = Object.freeze([])
+
+function keysForAlgorithm(
+  list: readonly VerificationKey[],
+  alg: string,
+  kidlessMatchAnyKid: boolean,
+): KeysForAlgorithm {
+  const all = list.filter((key) => key.algorithms.has(alg))
+  // A key configured directly (a PEM, one secret) has no `kid` to match: it answers for any
+  // `kid`, as a key passed to jose's jwtVerify does. Keys from a JWKS must match the `kid`.
+  const anyKid = kidlessMatchAnyKid ? all.filter((key) => key.kid === undefined) : []
+  const byKid = new Map<string, readonly VerificationKey[]>()
+  for (const kid of new Set(all.map((key) => key.kid)))
+    if (kid !== undefined)
+      byKid.set(kid, Object.freeze([...all.filter((key) => key.kid === kid), ...anyKid]))
+  return { all: Object.freeze(all), byKid, anyKid: Object.freeze(anyKid) }
 }
 
 // A fetched key set keeps its identity until it is refetched, so importing once per set object

@@ -1,11 +1,11 @@
 import { SocialAuthError, TokenInvalid } from '@social-auth/core'
 import { decodeBase64url } from './base64url.js'
 import { checkClaims, parseClaims } from './claims.js'
-import { splitCompactJws } from './compact-jws.js'
+import { splitCompactJws, type CompactJwsParts } from './compact-jws.js'
 import { resolveConfig, type JwtConfig, type ResolvedConfig } from './config.js'
 import type { KeySetSource } from './key-source.js'
-import { normalizeTyp, parseProtectedHeader } from './protected-header.js'
-import { verifySignature } from './signature.js'
+import { normalizeTyp, parseProtectedHeader, type ProtectedHeader } from './protected-header.js'
+import { verifySignature, verifySignatureNow } from './signature.js'
 import { TokenCache } from './token-cache.js'
 import { extractToken, type RequestLike } from './token-sources.js'
 import { userDataFrom, type UserData } from './user-data.js'
@@ -46,7 +46,8 @@ const ACCESS_TYPES = new Set(['jwt', 'at+jwt'])
  * Builds a verifier from a {@link JwtConfig}. The checks, in order: the pre-parse guards (size,
  * three segments, canonical base64url), the header (`alg` on the allowlist before any key is
  * looked up, no `crit`, `typ`), the signature with a key from configuration only, then the
- * claims and the user's fields. Verified tokens are cached until their `exp`.
+ * claims and the user's fields. Verified tokens are cached until their `exp`. When the key is
+ * already in memory the whole check runs without a promise.
  *
  * @example
  * ```ts
@@ -67,9 +68,9 @@ function verifierFrom<C extends object>(config: ResolvedConfig<C>): JwtVerifier<
   const cache =
     config.tokenCache === false ? undefined : new TokenCache<AuthUser<C>>(config.tokenCache)
 
-  async function verifyUncached(token: string, started: number): Promise<AuthUser<C>> {
-    const parts = splitCompactJws(token, maxTokenLength)
-    const header = parseProtectedHeader(parts.header)
+  // The header rules that come before any key lookup: `alg` on the allowlist, then `typ`.
+  function acceptHeader(segment: string): ProtectedHeader {
+    const header = parseProtectedHeader(segment)
     if (!algorithms.has(header.alg))
       throw new TokenInvalid(`Algorithm ${header.alg} is not allowed`, { reason: 'algorithm' })
     if (
@@ -80,7 +81,32 @@ function verifierFrom<C extends object>(config: ResolvedConfig<C>): JwtVerifier<
       throw new TokenInvalid('The token is not an access token of the expected type (typ)', {
         reason: 'typ',
       })
-    await verifySignature(parts, header, resolver)
+    return header
+  }
+
+  // Verifies `token` synchronously when its key is in memory (the usual case: one promise less
+  // per request); otherwise returns a promise of the same outcome, after the key lookup.
+  function attempt(token: string): AuthUser<C> | Promise<AuthUser<C>> {
+    if (typeof token !== 'string')
+      throw new TokenInvalid('The token is not a string', { reason: 'malformed' })
+    const started = now()
+    const hit = cache?.get(token, started)
+    if (hit) return hit
+    const parts = splitCompactJws(token, maxTokenLength)
+    const header = acceptHeader(parts.header)
+    if (verifySignatureNow(parts, header, resolver)) return userOf(token, parts, header, started)
+    return verifySignature(parts, header, resolver).then(() =>
+      userOf(token, parts, header, started),
+    )
+  }
+
+  // The checks after the signature: the claims, then the user's fields.
+  function userOf(
+    token: string,
+    parts: CompactJwsParts,
+    header: ProtectedHeader,
+    started: number,
+  ): AuthUser<C> {
     const claims = parseClaims(decodeBase64url(parts.payload).toString('utf8'))
     checkClaims(claims, policy, started / 1000)
     // Only id_tokens carry hashes of the code and access token: never accept one as an access
@@ -115,29 +141,63 @@ function verifierFrom<C extends object>(config: ResolvedConfig<C>): JwtVerifier<
     return Math.min(exp, aged)
   }
 
+  // The same outcome as `attempt`, with anything unforeseen turned into a coded refusal.
+  function attemptFailingClosed(token: string): AuthUser<C> | Promise<AuthUser<C>> {
+    let outcome: AuthUser<C> | Promise<AuthUser<C>>
+    try {
+      outcome = attempt(token)
+    } catch (err) {
+      throw failClosed(err)
+    }
+    return outcome instanceof Promise
+      ? outcome.catch((err: unknown) => {
+          throw failClosed(err)
+        })
+      : outcome
+  }
+
   const verifier: JwtVerifier<C> = {
     keySource: config.keySource,
     cached: (token) => cache?.get(token, now()),
-    async verify(token) {
-      if (typeof token !== 'string')
-        throw new TokenInvalid('The token is not a string', { reason: 'malformed' })
-      const started = now()
-      const hit = cache?.get(token, started)
-      if (hit) return hit
-      try {
-        return await verifyUncached(token, started)
-      } catch (err) {
-        if (err instanceof SocialAuthError) throw err
-        // Fail closed on anything unforeseen, and never let it become a 500.
-        throw new TokenInvalid('The access token could not be verified', {
-          reason: 'internal',
-          cause: err,
-        })
-      }
-    },
+    verify: async (token) => attemptFailingClosed(token),
     extractToken: (request) => extractToken(request, sources),
     authenticate: async (request) => verifier.verify(extractToken(request, sources)),
     clearCache: () => cache?.clear(),
   }
+  attempts.set(verifier, attemptFailingClosed)
   return verifier
+}
+
+// Fail closed on anything unforeseen, and never let it become a 500.
+function failClosed(err: unknown): SocialAuthError {
+  if (err instanceof SocialAuthError) return err
+  return new TokenInvalid('The access token could not be verified', {
+    reason: 'internal',
+    cause: err,
+  })
+}
+
+/** Verifies a token: the user right away when that needs no waiting, else a promise of it. */
+type Attempt<C extends object> = (token: string) => AuthUser<C> | Promise<AuthUser<C>>
+
+// The synchronous-when-possible entry of the verifiers this module built, for the Express guard
+// (internal: the public interface stays promise-based).
+const attempts = new WeakMap<JwtVerifier<object>, Attempt<object>>()
+
+/**
+ * How a guard should verify a token with `verifier`: the user right away when the verifier can
+ * tell without waiting (its own verifiers, with the key in memory), else a promise. Throws or
+ * rejects with a coded error. Verifiers not built by {@link createVerifier} go through their
+ * `cached` and `verify`.
+ *
+ * @example
+ * ```ts
+ * const outcome = attemptOf(verifier)(token)
+ * if (outcome instanceof Promise) outcome.then(admit, refuse)
+ * else admit(outcome)
+ * ```
+ */
+export function attemptOf<C extends object>(verifier: JwtVerifier<C>): Attempt<C> {
+  const own = attempts.get(verifier) as Attempt<C> | undefined
+  return own ?? ((token) => verifier.cached(token) ?? verifier.verify(token))
 }

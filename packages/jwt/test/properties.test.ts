@@ -264,6 +264,82 @@ describe('tokens signed by jose', () => {
   })
 })
 
+describe('ES256 signatures at the edges of their encoding', () => {
+  // RFC 7518 §3.4: R and S are each exactly 32 bytes, big-endian, left-padded with zeros. Such
+  // a signature must verify whatever its bytes look like — a leading zero byte, or a high bit
+  // that DER would have to escape — and any other length or encoding must not.
+  const key = createTestKey('ES256', 'edges')
+  const verifier = createVerifier({
+    key: { keys: [key.publicJwk] },
+    issuer: 'https://op.test',
+    audience: 'api',
+    algorithms: ['ES256'],
+    tokenCache: false,
+  })
+  const joseKeys = createLocalJWKSet({ keys: [key.publicJwk] })
+  const now = Math.floor(Date.now() / 1000)
+
+  /** Signs fresh tokens until one's signature has the wanted shape (R: bytes 0–31, S: 32–63). */
+  function tokenWhose(shape: (signature: Buffer) => boolean): string {
+    for (let i = 0; i < 20_000; i += 1) {
+      const token = signJwt(
+        { alg: 'ES256', kid: key.kid, typ: 'at+jwt' },
+        { iss: 'https://op.test', aud: 'api', sub: `user:${i}`, iat: now, exp: now + 300 },
+        key.privateKey,
+      )
+      if (shape(Buffer.from(token.split('.')[2]!, 'base64url'))) return token
+    }
+    throw new Error('no signature of that shape')
+  }
+  const joseAccepts = async (token: string): Promise<boolean> =>
+    jwtVerify(token, joseKeys, { issuer: 'https://op.test', audience: 'api' }).then(
+      () => true,
+      () => false,
+    )
+  const withSignature = (token: string, signature: Buffer): string =>
+    `${token.slice(0, token.lastIndexOf('.'))}.${signature.toString('base64url')}`
+
+  it.each([
+    ['R starts with a zero byte', (sig: Buffer) => sig[0] === 0],
+    ['S starts with a zero byte', (sig: Buffer) => sig[32] === 0],
+    ['R has its high bit set', (sig: Buffer) => sig[0]! >= 0x80],
+    ['S has its high bit set', (sig: Buffer) => sig[32]! >= 0x80],
+    ['neither has its high bit set', (sig: Buffer) => sig[0]! < 0x80 && sig[32]! < 0x80],
+  ])('are accepted, like jose accepts them, when %s', async (_shape, shape) => {
+    const token = tokenWhose(shape)
+    expect(await joseAccepts(token)).toBe(true)
+    await expect(verifier.verify(token)).resolves.toMatchObject({ iss: 'https://op.test' })
+  })
+
+  it('are refused, like jose refuses them, at any other length or in DER', async () => {
+    const token = tokenWhose((sig) => sig[0] === 0)
+    const signature = Buffer.from(token.split('.')[2]!, 'base64url')
+    const r = signature.subarray(0, 32)
+    const s = signature.subarray(32)
+    const derInteger = (n: Buffer): Buffer => {
+      let start = 0
+      while (start < n.length - 1 && n[start] === 0) start += 1
+      const body =
+        n[start]! >= 0x80 ? Buffer.concat([Buffer.of(0), n.subarray(start)]) : n.subarray(start)
+      return Buffer.concat([Buffer.of(0x02, body.length), body])
+    }
+    const der = Buffer.concat([derInteger(r), derInteger(s)])
+    for (const forged of [
+      signature.subarray(1), // the leading zero of R dropped: 63 bytes
+      Buffer.concat([Buffer.of(0), signature]), // 65 bytes
+      Buffer.concat([r.subarray(1), s]), // R unpadded, S intact
+      Buffer.concat([r, s, Buffer.of(0)]),
+      Buffer.concat([Buffer.of(0x30, der.length), der]), // the same signature in DER
+      Buffer.alloc(64), // R = S = 0
+      Buffer.alloc(64, 0xff), // R and S beyond the group order
+    ]) {
+      const forgedToken = withSignature(token, forged)
+      expect(await joseAccepts(forgedToken)).toBe(false)
+      await expect(verifier.verify(forgedToken)).rejects.toMatchObject({ reason: 'signature' })
+    }
+  })
+})
+
 describe('raw HTTP requests', () => {
   let served: Served
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { BearerChallengeOptions } from '../bearer-response.js'
 import type { JwtConfig } from '../config.js'
 import { tenantVerifiers, type TenantVerifiersOptions, type VerifierResolver } from '../tenants.js'
-import { createVerifier, type AuthUser, type JwtVerifier } from '../verifier.js'
+import { attemptOf, createVerifier, type AuthUser, type JwtVerifier } from '../verifier.js'
 import { allRoles, allScopes, anyRole, anyScope, type AuthCheck } from './checks.js'
 import type { AuthClaims } from './request-auth.js'
 import './request-auth.js'
@@ -48,8 +48,9 @@ const isVerifier = (source: object): source is JwtVerifier<AuthClaims> =>
   typeof (source as Partial<JwtVerifier>).verify === 'function'
 
 /**
- * Builds the guard middleware for a verifier source. Valid tokens seen before are answered
- * from the verified-token cache synchronously, without a promise.
+ * Builds the guard middleware for a verifier source. A token is answered synchronously, without
+ * a promise, when it was verified before (the verified-token cache) or when its key is already
+ * in memory; only a key fetch makes the request wait.
  *
  * @example
  * ```ts
@@ -60,6 +61,7 @@ export function jwtGuard(source: VerifierSource, options: GuardOptions = {}): Jw
   const challenge: BearerChallengeOptions = { realm: options.realm }
   const fixed: JwtVerifier<AuthClaims> | undefined =
     typeof source === 'function' ? undefined : isVerifier(source) ? source : createVerifier(source)
+  const authenticateNow = fixed === undefined ? undefined : authenticatorOf(fixed)
   const verifierFor = typeof source === 'function' ? tenantVerifiers(source, options) : undefined
 
   const refuse = (req: Request, res: Response, err: unknown): void => {
@@ -82,7 +84,7 @@ export function jwtGuard(source: VerifierSource, options: GuardOptions = {}): Jw
   const middleware =
     (check?: AuthCheck): RequestHandler =>
     (req, res, next) => {
-      if (fixed === undefined) {
+      if (authenticateNow === undefined) {
         ;(verifierFor as (request: Request) => Promise<JwtVerifier<AuthClaims>>)(req)
           .then((verifier) => verifier.authenticate(req))
           .then(
@@ -92,16 +94,15 @@ export function jwtGuard(source: VerifierSource, options: GuardOptions = {}): Jw
           .catch(next)
         return
       }
-      let token: string
+      let outcome: AuthUser<AuthClaims> | Promise<AuthUser<AuthClaims>>
       try {
-        token = fixed.extractToken(req)
+        outcome = authenticateNow(req)
       } catch (err) {
         return refuse(req, res, err)
       }
-      const hit = fixed.cached(token)
-      if (hit !== undefined) return admit(req, res, next, hit, check)
-      fixed
-        .verify(token)
+      // Decided without waiting (a cached token, or its key in memory): answer in this tick.
+      if (!(outcome instanceof Promise)) return admit(req, res, next, outcome, check)
+      outcome
         .then(
           (user) => admit(req, res, next, user, check),
           (err: unknown) => refuse(req, res, err),
@@ -116,6 +117,15 @@ export function jwtGuard(source: VerifierSource, options: GuardOptions = {}): Jw
     requireRole: (...roles) => middleware(allRoles(roles)),
     requireAnyRole: (...roles) => middleware(anyRole(roles)),
   }
+}
+
+// Authenticates a request with a fixed verifier: the user right away when the verifier can tell
+// without waiting, else a promise (see `attemptOf`).
+function authenticatorOf(
+  verifier: JwtVerifier<AuthClaims>,
+): (req: Request) => AuthUser<AuthClaims> | Promise<AuthUser<AuthClaims>> {
+  const attempt = attemptOf(verifier)
+  return (req) => attempt(verifier.extractToken(req))
 }
 
 /**
