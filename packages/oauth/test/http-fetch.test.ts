@@ -159,12 +159,15 @@ describe('httpFetch (the provider calls over node:http)', () => {
   })
 })
 
+// What openid-client hands its custom fetch for a GET.
+const GET = { method: 'GET', headers: {}, body: undefined, redirect: 'manual' } as const
+
 describe('providerFetch', () => {
   it('adds the User-Agent and applies REQUESTS_TIMEOUT to calls without a signal', async () => {
     const fetchOf = providerFetch({ userAgent: 'social-auth-test', timeoutSeconds: 0.15 })
-    await (await fetchOf(`${base}/token`, {})).text()
+    await (await fetchOf(`${base}/token`, GET)).text()
     expect(seen.at(-1)!.headers['user-agent']).toBe('social-auth-test')
-    const failure = await fetchOf(`${base}/hang`, {}).catch((err: unknown) => err)
+    const failure = await fetchOf(`${base}/hang`, GET).catch((err: unknown) => err)
     expect((failure as DOMException).name).toBe('TimeoutError')
   })
 
@@ -178,7 +181,7 @@ describe('providerFetch', () => {
         return Promise.resolve(new Response('{}'))
       },
     })
-    await fetchOf(`${base}/token`, {})
+    await fetchOf(`${base}/token`, GET)
     expect(signal).toBeInstanceOf(AbortSignal)
     expect(signal!.aborted).toBe(false)
   })
