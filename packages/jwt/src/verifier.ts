@@ -164,7 +164,8 @@ function verifierFrom<C extends object>(config: ResolvedConfig<C>): JwtVerifier<
     authenticate: async (request) => verifier.verify(extractToken(request, sources)),
     clearCache: () => cache?.clear(),
   }
-  attempts.set(verifier, attemptFailingClosed)
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, never called
+  attempts.set(verifier, { attempt: attemptFailingClosed, verify: verifier.verify })
   return verifier
 }
 
@@ -182,7 +183,12 @@ type Attempt<C extends object> = (token: string) => AuthUser<C> | Promise<AuthUs
 
 // The synchronous-when-possible entry of the verifiers this module built, for the Express guard
 // (internal: the public interface stays promise-based).
-const attempts = new WeakMap<JwtVerifier<object>, Attempt<object>>()
+// Kept with the `verify` it stands for: an app that wraps `verify` afterwards (a deny-list, say)
+// must not be bypassed.
+const attempts = new WeakMap<
+  JwtVerifier<object>,
+  { readonly attempt: Attempt<object>; readonly verify: JwtVerifier<object>['verify'] }
+>()
 
 /**
  * How a guard should verify a token with `verifier`: the user right away when the verifier can
@@ -198,6 +204,9 @@ const attempts = new WeakMap<JwtVerifier<object>, Attempt<object>>()
  * ```
  */
 export function attemptOf<C extends object>(verifier: JwtVerifier<C>): Attempt<C> {
-  const own = attempts.get(verifier) as Attempt<C> | undefined
-  return own ?? ((token) => verifier.cached(token) ?? verifier.verify(token))
+  const own = attempts.get(verifier)
+  if (own && own.verify === verifier.verify) return own.attempt as Attempt<C>
+  // Someone else's verifier: whatever `verify` returns is awaited (a thenable of another
+  // library or realm is a promise too), never taken for the user.
+  return (token) => verifier.cached(token) ?? Promise.resolve(verifier.verify(token))
 }

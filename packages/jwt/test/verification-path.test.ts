@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { JsonWebKeySet } from '@social-auth/core'
+import { TokenInvalid, type JsonWebKeySet } from '@social-auth/core'
 import type { Request, RequestHandler, Response } from 'express'
 import { createVerifier, jwtGuard, type KeySetSource } from '../src/index.js'
 import { createTestKit } from '../src/testing/index.js'
@@ -144,5 +144,47 @@ describe('the key set in memory', () => {
       await verifier.verify(kit.sign())
       expect(asked).toBe(i)
     }
+  })
+})
+
+describe('verifiers the guard did not build itself', () => {
+  it('awaits a verify that answers a thenable of another library, and refuses when it rejects', async () => {
+    const kit = createTestKit({ algorithm: 'ES256' })
+    const real = createVerifier(kit.config({ tokenCache: false }))
+    const foreign = {
+      ...real,
+      cached: () => undefined,
+      // A promise-like that is not a native Promise (Bluebird, another realm…).
+      verify: (token: string) => ({
+        then: (onFulfilled: (user: unknown) => unknown, onRejected: (err: unknown) => unknown) =>
+          real.verify(token).then(onFulfilled, onRejected),
+      }),
+    }
+    const requireAuth = jwtGuard(foreign as unknown as typeof real).requireAuth()
+    const forged = `${kit.sign().slice(0, -4)}AAAA`
+    expect(await callGuard(requireAuth, forged).outcome).toEqual({ status: 401, admitted: false })
+    expect(await callGuard(requireAuth, kit.sign()).outcome).toEqual({
+      status: 200,
+      admitted: true,
+    })
+  })
+
+  it('runs a verify the app wrapped after building the guard (a deny-list)', async () => {
+    const kit = createTestKit({ algorithm: 'ES256' })
+    const verifier = createVerifier(kit.config({ tokenCache: false }))
+    const requireAuth = jwtGuard(verifier).requireAuth()
+    await callGuard(requireAuth, kit.sign()).outcome
+    const denied = kit.sign({ sub: 'user:denied' })
+    const verify = verifier.verify.bind(verifier)
+    verifier.verify = async (token) => {
+      const user = await verify(token)
+      if (user.sub === 'user:denied') throw new TokenInvalid('Denied', { reason: 'denied' })
+      return user
+    }
+    expect(await callGuard(requireAuth, denied).outcome).toEqual({ status: 401, admitted: false })
+    expect(await callGuard(requireAuth, kit.sign()).outcome).toEqual({
+      status: 200,
+      admitted: true,
+    })
   })
 })

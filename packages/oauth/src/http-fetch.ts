@@ -54,20 +54,46 @@ export function httpFetch(
   init: RequestInit = {},
   options: HttpFetchOptions = {},
 ): Promise<Response> {
-  if (input instanceof Request || !isSimpleBody(init.body)) return globalThis.fetch(input, init)
-  const url = new URL(input)
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return globalThis.fetch(input, init)
+  try {
+    const content = init.body
+    if (input instanceof Request || !isSimpleBody(content)) return fallback(input, init, options)
+    const url = new URL(input)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return fallback(input, init, options)
+    return exchange(url, init, content, options)
+  } catch (err) {
+    // A bad URL or header rejects, as fetch does, rather than throwing at the caller.
+    return Promise.reject(err instanceof Error ? err : new TypeError(String(err)))
+  }
+}
 
+// What node:http does not take goes to the global fetch, with the same deadline.
+function fallback(
+  input: string | URL | Request,
+  init: RequestInit,
+  options: HttpFetchOptions,
+): Promise<Response> {
+  const signal =
+    init.signal ??
+    (options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs))
+  return globalThis.fetch(input, signal ? { ...init, signal } : init)
+}
+
+function exchange(
+  url: URL,
+  init: RequestInit,
+  content: SimpleBody | null | undefined,
+  options: HttpFetchOptions,
+): Promise<Response> {
   const headers = plainHeaders(init.headers)
   let body: Buffer | undefined
-  if (init.body instanceof URLSearchParams) {
-    body = Buffer.from(init.body.toString())
+  if (content instanceof URLSearchParams) {
+    body = Buffer.from(content.toString())
     headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8'
-  } else if (typeof init.body === 'string') {
-    body = Buffer.from(init.body)
+  } else if (typeof content === 'string') {
+    body = Buffer.from(content)
     headers['content-type'] ??= 'text/plain;charset=UTF-8'
-  } else if (init.body) {
-    body = Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength)
+  } else if (content) {
+    body = Buffer.from(content.buffer, content.byteOffset, content.byteLength)
   }
   if (body) headers['content-length'] = String(body.length)
   headers['accept-encoding'] ??= 'gzip, deflate, br'
@@ -107,6 +133,8 @@ export function httpFetch(
     const fail = (cause: unknown): void => abort(new TypeError('fetch failed', { cause }))
     // `on`, not `once`: a destroyed request may report a second error after the first.
     request.on('error', fail)
+    // A provider never switches protocols on these calls; without this the call would hang.
+    request.once('upgrade', () => fail(new Error('The provider answered 101 Switching Protocols')))
     request.once('response', (message) => {
       readBody(message).then((buffer) => {
         settle()
@@ -147,9 +175,14 @@ function readBody(message: IncomingMessage): Promise<Buffer> {
       }
       chunks.push(chunk)
     })
-    message.once('end', () =>
-      resolve(decode(Buffer.concat(chunks), message.headers['content-encoding'])),
-    )
+    message.once('end', () => {
+      // Inside the listener a throw would escape as an uncaught exception: reject instead.
+      try {
+        resolve(decode(Buffer.concat(chunks), message.headers['content-encoding']))
+      } catch (err) {
+        reject(err instanceof Error ? err : new TypeError(String(err)))
+      }
+    })
     message.on('error', reject)
     message.once('aborted', () =>
       reject(new Error('The provider closed the connection mid-answer')),
@@ -158,6 +191,8 @@ function readBody(message: IncomingMessage): Promise<Buffer> {
 }
 
 function decode(buffer: Buffer, encoding: string | undefined): Buffer {
+  // An empty body (a 204, a 304) labelled with an encoding has nothing to decode.
+  if (buffer.length === 0) return buffer
   const options = { maxOutputLength: MAX_PROVIDER_RESPONSE_BYTES }
   switch (encoding?.trim().toLowerCase()) {
     case undefined:

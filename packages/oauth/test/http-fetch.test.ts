@@ -53,6 +53,25 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
       pump()
       return
     }
+    case '/bomb':
+      // A few KiB that inflate past the cap.
+      res.writeHead(200, { 'content-encoding': 'gzip' })
+      res.end(gzipSync(Buffer.alloc(MAX_PROVIDER_RESPONSE_BYTES + 1024)))
+      return
+    case '/not-gzip':
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end('plain text, not gzip')
+      return
+    case '/empty-gzip':
+      res.writeHead(204, { 'content-encoding': 'gzip' }).end()
+      return
+    case '/zstd':
+      res.writeHead(200, { 'content-encoding': 'zstd' }).end('whatever')
+      return
+    case '/switch':
+      req.socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x\r\n\r\n',
+      )
+      return
     case '/hang':
       return // never answers
     default:
@@ -116,6 +135,27 @@ describe('httpFetch (the provider calls over node:http)', () => {
     const response = await httpFetch(`${base}/gzip`)
     expect(await response.json()).toEqual({ zipped: true })
     expect(response.headers.get('content-encoding')).toBeNull()
+  })
+
+  it.each([
+    ['/bomb', 'a compressed answer that inflates past the cap'],
+    ['/not-gzip', 'an answer labelled gzip that is not'],
+    ['/zstd', 'an encoding it cannot decode'],
+    ['/switch', 'a 101 Switching Protocols'],
+  ])('rejects %s (%s) without crashing the process or hanging', async (path) => {
+    const failure = await httpFetch(`${base}${path}`).catch((err: unknown) => err)
+    expect(failure).toBeInstanceOf(TypeError)
+    expect((failure as TypeError).message).toBe('fetch failed')
+  })
+
+  it('answers an empty 204 labelled gzip without decoding anything', async () => {
+    const response = await httpFetch(`${base}/empty-gzip`)
+    expect(response.status).toBe(204)
+  })
+
+  it('rejects a malformed URL instead of throwing at the caller', async () => {
+    const pending = httpFetch('http://[::1')
+    await expect(pending).rejects.toThrow()
   })
 
   it('answers a 204 without a body', async () => {

@@ -101,8 +101,8 @@ export function jwtGuard(source: VerifierSource, options: GuardOptions = {}): Jw
         return refuse(req, res, err)
       }
       // Decided without waiting (a cached token, or its key in memory): answer in this tick.
-      if (!(outcome instanceof Promise)) return admit(req, res, next, outcome, check)
-      outcome
+      if (!isThenable(outcome)) return admit(req, res, next, outcome, check)
+      Promise.resolve(outcome)
         .then(
           (user) => admit(req, res, next, user, check),
           (err: unknown) => refuse(req, res, err),
@@ -120,13 +120,17 @@ export function jwtGuard(source: VerifierSource, options: GuardOptions = {}): Jw
 }
 
 // Authenticates a request with a fixed verifier: the user right away when the verifier can tell
-// without waiting, else a promise (see `attemptOf`).
+// without waiting, else a promise (see `attemptOf`). Looked up per request, so a `verify` the app
+// wraps after building the guard is still the one that runs.
 function authenticatorOf(
   verifier: JwtVerifier<AuthClaims>,
 ): (req: Request) => AuthUser<AuthClaims> | Promise<AuthUser<AuthClaims>> {
-  const attempt = attemptOf(verifier)
-  return (req) => attempt(verifier.extractToken(req))
+  return (req) => attemptOf(verifier)(verifier.extractToken(req))
 }
+
+// Any promise-like value, from any library or realm, is awaited — never taken for the user.
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function'
 
 /**
  * Middleware that admits requests with a valid token and sets `req.auth` (the USSO guide's
