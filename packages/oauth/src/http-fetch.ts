@@ -1,4 +1,9 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 
@@ -107,10 +112,12 @@ function exchange(
       return
     }
     const method = init.method ?? 'GET'
-    const request =
+    const open = (): ClientRequest =>
       url.protocol === 'https:'
         ? httpsRequest(url, { method, headers, agent: httpsAgent })
         : httpRequest(url, { method, headers, agent: httpAgent })
+    let request = open()
+    let retried = false
     let timer: NodeJS.Timeout | undefined
     const settle = (): void => {
       signal?.removeEventListener('abort', onAbort)
@@ -131,22 +138,41 @@ function exchange(
       )
     }
     const fail = (cause: unknown): void => abort(new TypeError('fetch failed', { cause }))
-    // `on`, not `once`: a destroyed request may report a second error after the first.
-    request.on('error', fail)
-    // A provider never switches protocols on these calls; without this the call would hang.
-    request.once('upgrade', () => fail(new Error('The provider answered 101 Switching Protocols')))
-    request.once('response', (message) => {
-      readBody(message).then((buffer) => {
-        settle()
-        try {
-          resolve(toResponse(message, buffer))
-        } catch (err) {
-          fail(err)
+    const send = (sent: ClientRequest): void => {
+      // `on`, not `once`: a destroyed request may report a second error after the first.
+      sent.on('error', (err) => {
+        if (sent !== request) return // a request given up for a retry
+        // A kept-alive connection the provider closed just as we reused it: the request never
+        // got an answer. Retried once on a new connection, as Node's documentation advises.
+        if (!retried && sent.reusedSocket && isConnectionReset(err)) {
+          retried = true
+          request = open()
+          send(request)
+          return
         }
-      }, fail)
-    })
-    request.end(body)
+        fail(err)
+      })
+      // A provider never switches protocols on these calls; without this the call would hang.
+      sent.once('upgrade', () => fail(new Error('The provider answered 101 Switching Protocols')))
+      sent.once('response', (message) => {
+        readBody(message).then((buffer) => {
+          settle()
+          try {
+            resolve(toResponse(message, buffer))
+          } catch (err) {
+            fail(err)
+          }
+        }, fail)
+      })
+      sent.end(body)
+    }
+    send(request)
   })
+}
+
+const isConnectionReset = (err: unknown): boolean => {
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  return code === 'ECONNRESET' || code === 'EPIPE'
 }
 
 /** The request's headers as a plain object with lower-case names (what node:http takes). */

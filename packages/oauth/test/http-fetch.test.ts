@@ -19,9 +19,18 @@ let base: string
 const seen: Seen[] = []
 const sockets = new Set<Socket>()
 
+const requestsOnSocket = new WeakMap<Socket, number>()
+
 function route(req: IncomingMessage, res: ServerResponse, body: string): void {
   seen.push({ method: req.method!, url: req.url!, headers: req.headers, body, socket: req.socket })
+  const onSocket = (requestsOnSocket.get(req.socket) ?? 0) + 1
+  requestsOnSocket.set(req.socket, onSocket)
   switch (req.url) {
+    case '/drop-reused':
+      // A server closing an idle kept-alive connection just as the client reuses it.
+      if (onSocket > 1) req.socket.destroy()
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"fresh":true}')
+      return
     case '/token':
       res.writeHead(200, { 'content-type': 'application/json', 'x-provider': 'yes' })
       res.end(JSON.stringify({ access_token: 'at', token_type: 'bearer' }))
@@ -121,6 +130,16 @@ describe('httpFetch (the provider calls over node:http)', () => {
     await (await httpFetch(`${base}/token`)).text()
     const [first, second] = seen.slice(-2)
     expect(second!.socket).toBe(first!.socket)
+  })
+
+  it('retries once on a new connection when a reused one turns out closed', async () => {
+    await (await httpFetch(`${base}/token`)).text()
+    const before = seen.length
+    const response = await httpFetch(`${base}/drop-reused`, { method: 'POST', body: 'x=1' })
+    expect(await response.json()).toEqual({ fresh: true })
+    const attempts = seen.slice(before)
+    expect(attempts.map((request) => request.url)).toEqual(['/drop-reused', '/drop-reused'])
+    expect(attempts[1]!.socket).not.toBe(attempts[0]!.socket)
   })
 
   it('returns a redirect as it is, without following it', async () => {
