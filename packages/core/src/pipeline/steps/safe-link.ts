@@ -42,7 +42,10 @@ export const safeLinkByEmail = partialStep<PipelineContext>(
     const matches = await ctx.storage.user.getUsersByEmail(email)
     if (matches.length === 0) return undefined
     const raced = await raceWinner(ctx)
-    if (raced) return raced
+    if (raced) {
+      if (ctx.current_user) ctx.strategy.session.pop(PENDING_LINK_SESSION_KEY)
+      return raced
+    }
     const backend = ctx.backend
     if (matches.length === 1 && backend.isEmailVerified(ctx.response, ctx.details)) {
       return { user: matches[0], is_new: false }

@@ -47,7 +47,12 @@ export async function socialUser(ctx: PipelineContext): Promise<StepResult> {
 export async function raceWinner(ctx: PipelineContext): Promise<StepResult | undefined> {
   if (ctx.social) return undefined
   const found = await socialUser(ctx)
-  return found && 'social' in found && found.social ? found : undefined
+  if (!found || !('social' in found) || !found.social) return undefined
+  // A resumed link (the user signed in meanwhile) converges only on their own account.
+  const current = ctx.current_user
+  if (current && !sameId((found.social as { user_id: unknown }).user_id, current.id))
+    throw new AuthAlreadyAssociated({ backend: ctx.backend.name })
+  return found
 }
 
 /** Links the account to the user, converging when a concurrent login linked it first. */
