@@ -1,10 +1,11 @@
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { Request, RequestHandler, Response } from 'express'
+import type { Request, RequestHandler } from 'express'
 import fc from 'fast-check'
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT } from 'jose'
 import { createVerifier, jwtGuard, type AsymmetricAlgorithm } from '../src/index.js'
 import { createTestKey, createTestKit, signJwt, type TestKey } from '../src/testing/index.js'
+import { fakeResponse } from './support/fake-response.js'
 import { guardedApp, serve, type Served } from './support/http.js'
 
 // Property tests: whatever arrives — random headers, mutated tokens, forged headers and
@@ -20,26 +21,12 @@ interface Outcome {
 /** Runs one middleware against a fake request and response, the way Express would. */
 function run(middleware: RequestHandler, headers: Record<string, string>): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    let status = 200
-    const res = {
-      headersSent: false,
-      status(code: number) {
-        status = code
-        return res
-      },
-      set() {
-        return res
-      },
-      json() {
-        resolve({ status, admitted: false })
-        return res
-      },
-    }
+    const res = fakeResponse((status) => resolve({ status, admitted: false }))
     const req = {
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
     }
     try {
-      middleware(req as unknown as Request, res as unknown as Response, (err?: unknown) =>
+      middleware(req as unknown as Request, res, (err?: unknown) =>
         err === undefined ? resolve({ status: 200, admitted: true }) : reject(asError(err)),
       )
     } catch (err) {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { TokenInvalid, type JsonWebKeySet } from '@social-auth/core'
-import type { Request, RequestHandler, Response } from 'express'
+import type { Request, RequestHandler } from 'express'
 import { createVerifier, jwtGuard, type KeySetSource } from '../src/index.js'
 import { createTestKit } from '../src/testing/index.js'
+import { fakeResponse } from './support/fake-response.js'
 
 // The verification path without a promise: once the keys are in memory a request is verified
 // in the same tick, with every check — and only a key fetch makes it wait.
@@ -23,20 +24,9 @@ function callGuard(middleware: RequestHandler, token: string): Call {
       resolve(value)
     }
   })
-  let status = 200
-  const res = {
-    headersSent: false,
-    status(code: number) {
-      status = code
-      return res
-    },
-    set: () => res,
-    json: () => settle({ status, admitted: false }),
-  }
+  const res = fakeResponse((status) => settle({ status, admitted: false }))
   const req = { headers: { authorization: `Bearer ${token}` } }
-  middleware(req as unknown as Request, res as unknown as Response, () =>
-    settle({ status: 200, admitted: true }),
-  )
+  middleware(req as unknown as Request, res, () => settle({ status: 200, admitted: true }))
   return { decidedAtOnce: decided, outcome }
 }
 
