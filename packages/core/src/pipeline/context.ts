@@ -20,6 +20,20 @@ export interface PipelineServices {
   readonly pipelineKind?: PipelineKind
 }
 
+// Listed as a record so the compiler keeps it in step with PipelineServices.
+const SERVICES: Record<keyof PipelineServices, true> = {
+  strategy: true,
+  backend: true,
+  storage: true,
+  settings: true,
+  emit: true,
+  now: true,
+  pipelineKind: true,
+}
+
+/** The keys of {@link PipelineServices}: a step's result never replaces them, a pause never stores them. */
+export const SERVICE_KEYS: ReadonlySet<string> = new Set(Object.keys(SERVICES))
+
 /** The two kinds of pipeline: login/link, and disconnect. */
 export type PipelineKind = 'auth' | 'disconnect'
 

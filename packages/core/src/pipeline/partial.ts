@@ -2,7 +2,7 @@ import { toJsonObject, toJsonValue } from '../json.js'
 import { isActionResponse } from '../responses.js'
 import { uuidHex } from '../random.js'
 import type { JsonObject, PartialRecord, Storage } from '../storage/types.js'
-import type { PipelineServices, PipelineStep } from './context.js'
+import { SERVICE_KEYS, type PipelineServices, type PipelineStep } from './context.js'
 
 /** Session key holding the token of this browser's paused pipeline (PSA's name). */
 export const PARTIAL_TOKEN_SESSION_KEY = 'partial_pipeline_token'
@@ -16,18 +16,12 @@ export interface PartialStepOptions {
 }
 
 // Context keys that are services or per-run bookkeeping, never persisted in a partial.
-const NOT_PERSISTED = new Set([
-  'strategy',
-  'backend',
-  'storage',
-  'settings',
-  'emit',
-  'now',
+const NOT_PERSISTED: ReadonlySet<string> = new Set([
+  ...SERVICE_KEYS,
   'request',
   'pipeline_index',
   'current_partial',
   'current_user',
-  'pipelineKind',
 ])
 
 /**

@@ -1,16 +1,6 @@
 import { ImproperlyConfigured } from '../errors.js'
 import { isActionResponse, type ActionResponse } from '../responses.js'
-import type { ResolvedStep } from './context.js'
-
-const SERVICE_KEYS = new Set([
-  'strategy',
-  'backend',
-  'storage',
-  'settings',
-  'emit',
-  'now',
-  'pipelineKind',
-])
+import { SERVICE_KEYS, type ResolvedStep } from './context.js'
 
 /** How a run ended: every step ran, or one returned a response (a pause). */
 export type PipelineOutcome<C> =
