@@ -7,7 +7,6 @@ import {
   AuthIssuerMismatch,
   AuthInvalidResponse,
   ImproperlyConfigured,
-  readLimited,
   redirect,
   type BackendCall,
   type BackendDefinition,
@@ -20,9 +19,15 @@ import {
   type UserDetails,
   type UserSocialAuth,
 } from '@social-auth/core'
+import { MAX_PROVIDER_RESPONSE_BYTES } from './http-fetch.js'
 import { verifyProviderIdToken } from './provider-id-token.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
-import { DEFAULT_USER_AGENT, providerFetch } from './provider-fetch.js'
+import {
+  DEFAULT_USER_AGENT,
+  providerFetch,
+  providerRead,
+  type ProviderRead,
+} from './provider-fetch.js'
 import { tokenExtraData } from './token-extra-data.js'
 import { saveTransaction, takeTransaction, type LoginTransaction } from './transactions.js'
 import { isLoopback } from './url-policy.js'
@@ -258,12 +263,14 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
 
   const userAgent = (backend: BoundBackend): string =>
     backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT
+  const fetchOptions = (backend: BoundBackend) => ({
+    fetch: spec.fetch,
+    userAgent: userAgent(backend),
+    timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
+  })
   const fetchFor = (backend: BoundBackend): client.CustomFetch =>
-    providerFetch({
-      fetch: spec.fetch,
-      userAgent: userAgent(backend),
-      timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
-    })
+    providerFetch(fetchOptions(backend))
+  const readerFor = (backend: BoundBackend): ProviderRead => providerRead(fetchOptions(backend))
 
   async function provider(backend: BoundBackend): Promise<ProviderConfiguration> {
     const endpoints = await spec.endpoints(backend)
@@ -456,7 +463,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
             })
           : undefined
       const accessToken = typeof tokens.access_token === 'string' ? tokens.access_token : ''
-      const fetchImpl = fetchFor(backend)
+      const read = readerFor(backend)
       const user = await spec.userData({
         backend,
         accessToken,
@@ -464,7 +471,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
         provider: { config, endpoints },
         idTokenClaims,
         callback: data,
-        fetchJson: (url, init) => fetchJson(fetchImpl, url, init),
+        fetchJson: (url, init) => fetchJson(read, url, init),
       })
       const response: ProviderResponse = { ...tokens, ...user, access_token: accessToken }
       if (idTokenClaims) response.id_token_claims = idTokenClaims
@@ -478,7 +485,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   async function revokeToken(call: RevokeCall): Promise<boolean> {
     const { config, endpoints } = await provider(call.backend)
     if (spec.revoke) {
-      const fetchImpl = fetchFor(call.backend)
+      const read = readerFor(call.backend)
       try {
         return await spec.revoke({
           backend: call.backend,
@@ -487,14 +494,16 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           clientId: config.clientMetadata().client_id,
           clientSecret: credentials(call.backend, spec).clientSecret,
           send: async (url, init = {}) => {
-            const response = await fetchImpl(String(url), {
-              method: init.method ?? 'POST',
-              headers: { accept: 'application/json', ...init.headers },
-              body: init.body,
-              redirect: 'manual',
-            })
-            await response.body?.cancel()
-            return response.status
+            const answer = await read(
+              url,
+              {
+                method: init.method ?? 'POST',
+                headers: { accept: 'application/json', ...init.headers },
+                body: init.body,
+              },
+              MAX_PROVIDER_RESPONSE_BYTES,
+            )
+            return answer.status
           },
         })
       } catch (err) {
@@ -537,26 +546,26 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
 }
 
 /**
- * GET/POST a JSON document from the provider, with coded errors (the provider fetch applies
- * the timeout).
+ * GET/POST a JSON document from the provider, with coded errors (the provider read applies
+ * the timeout and the size limit).
  */
 async function fetchJson(
-  fetchImpl: client.CustomFetch,
+  read: ProviderRead,
   url: string | URL,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<unknown> {
-  const response = await fetchImpl(String(url), {
-    method: init.method ?? 'GET',
-    headers: { accept: 'application/json', ...init.headers },
-    body: init.body,
-    redirect: 'manual',
-  })
-  if (response.status !== 200) {
-    await response.body?.cancel()
-    throw new ProviderHttpError(response.status)
-  }
+  const answer = await read(
+    url,
+    {
+      method: init.method ?? 'GET',
+      headers: { accept: 'application/json', ...init.headers },
+      body: init.body,
+    },
+    MAX_USER_DATA_BYTES,
+  )
+  if (answer.status !== 200) throw new ProviderHttpError(answer.status)
   try {
-    return JSON.parse(await readLimited(response, MAX_USER_DATA_BYTES)) as unknown
+    return JSON.parse(answer.text) as unknown
   } catch (cause) {
     throw new AuthInvalidResponse('the user data is not JSON', { cause })
   }

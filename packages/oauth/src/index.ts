@@ -16,4 +16,11 @@ export { providerUrl, isLoopback } from './url-policy.js'
 export { tokenExtraData } from './token-extra-data.js'
 export type { LoginTransaction } from './transactions.js'
 export { refreshAccessToken } from './refresh.js'
-export { httpFetch, MAX_PROVIDER_RESPONSE_BYTES } from './http-fetch.js'
+export {
+  httpFetch,
+  httpRead,
+  MAX_PROVIDER_RESPONSE_BYTES,
+  type HttpFetchOptions,
+  type HttpReadAnswer,
+  type HttpReadRequest,
+} from './http-fetch.js'

@@ -1,5 +1,6 @@
 import type { CustomFetch } from 'openid-client'
-import { httpFetch } from './http-fetch.js'
+import { readLimited } from '@social-auth/core'
+import { httpFetch, httpRead, type HttpReadRequest } from './http-fetch.js'
 
 /** Options of {@link providerFetch}. */
 export interface ProviderFetchOptions {
@@ -22,10 +23,7 @@ export interface ProviderFetchOptions {
  */
 export function providerFetch(options: ProviderFetchOptions): CustomFetch {
   const base = options.fetch ?? httpFetch
-  const timeoutMs =
-    options.timeoutSeconds !== undefined && options.timeoutSeconds > 0
-      ? options.timeoutSeconds * 1000
-      : undefined
+  const timeoutMs = timeoutOf(options)
   return (url, init) => {
     const headers = new Headers(init.headers)
     if (!headers.has('user-agent')) headers.set('user-agent', options.userAgent)
@@ -36,6 +34,54 @@ export function providerFetch(options: ProviderFetchOptions): CustomFetch {
     return base(url, { ...request, signal: AbortSignal.timeout(timeoutMs) })
   }
 }
+
+/** What {@link providerRead} answers: the status and the body as text. */
+export interface ProviderAnswer {
+  readonly status: number
+  readonly text: string
+}
+
+/** A provider call of our own (user data, revocation); bodies over `maxBytes` are refused. */
+export type ProviderRead = (
+  url: string | URL,
+  request: HttpReadRequest,
+  maxBytes: number,
+) => Promise<ProviderAnswer>
+
+const utf8 = new TextDecoder()
+
+/**
+ * {@link providerFetch} for the calls we read ourselves: the same User-Agent, deadline and
+ * redirect rule, and over {@link httpRead} (no `Response` built) unless a fetch is injected.
+ */
+export function providerRead(options: ProviderFetchOptions): ProviderRead {
+  if (options.fetch) {
+    const fetchImpl = providerFetch(options)
+    return async (url, request, maxBytes) => {
+      const response = await fetchImpl(String(url), {
+        method: request.method ?? 'GET',
+        headers: Object.fromEntries(new Headers(request.headers)),
+        body: request.body,
+        redirect: 'manual',
+      })
+      return { status: response.status, text: await readLimited(response, maxBytes) }
+    }
+  }
+  const timeoutMs = timeoutOf(options)
+  return async (url, request, maxBytes) => {
+    const headers = new Headers(request.headers)
+    if (!headers.has('user-agent')) headers.set('user-agent', options.userAgent)
+    const answer = await httpRead(url, { ...request, headers }, { timeoutMs })
+    if (answer.body.length > maxBytes)
+      throw new Error(`response body of ${answer.body.length} bytes exceeds ${maxBytes}`)
+    return { status: answer.status, text: utf8.decode(answer.body) }
+  }
+}
+
+const timeoutOf = (options: ProviderFetchOptions): number | undefined =>
+  options.timeoutSeconds !== undefined && options.timeoutSeconds > 0
+    ? options.timeoutSeconds * 1000
+    : undefined
 
 /** The User-Agent sent when `USER_AGENT` is not set (PSA sends `social-auth-<version>`). */
 export const DEFAULT_USER_AGENT = 'social-auth-node/0.1'

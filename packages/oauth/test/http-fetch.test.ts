@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { gzipSync } from 'node:zlib'
-import { httpFetch, MAX_PROVIDER_RESPONSE_BYTES } from '../src/index.js'
-import { providerFetch } from '../src/provider-fetch.js'
+import { httpFetch, httpRead, MAX_PROVIDER_RESPONSE_BYTES } from '../src/index.js'
+import { providerFetch, providerRead } from '../src/provider-fetch.js'
 
 /** What the test server saw of one request. */
 interface Seen {
@@ -37,6 +37,13 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
       return
     case '/moved':
       res.writeHead(302, { location: '/token' }).end()
+      return
+    case '/bom':
+      res.writeHead(200, { 'content-type': 'application/json' }).end('\uFEFF{"bom":true}')
+      return
+    case '/echo-headers':
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ method: req.method, headers: req.headers, body }))
       return
     case '/gzip':
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
@@ -243,5 +250,101 @@ describe('providerFetch', () => {
     await fetchOf(`${base}/token`, GET)
     expect(signal).toBeInstanceOf(AbortSignal)
     expect(signal!.aborted).toBe(false)
+  })
+})
+
+describe('httpRead (our own JSON calls, without a Response)', () => {
+  it('sends the method, headers and a form body with a Content-Length; answers status and bytes', async () => {
+    const answer = await httpRead(`${base}/echo-headers`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer at', accept: 'application/json' },
+      body: new URLSearchParams({ token: 'rt' }),
+    })
+    expect(answer.status).toBe(200)
+    const echoed = JSON.parse(answer.body.toString()) as {
+      method: string
+      headers: Record<string, string>
+      body: string
+    }
+    expect(echoed.method).toBe('POST')
+    expect(echoed.body).toBe('token=rt')
+    expect(echoed.headers.authorization).toBe('Bearer at')
+    expect(echoed.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8')
+    expect(echoed.headers['content-length']).toBe('8')
+    expect(echoed.headers['transfer-encoding']).toBeUndefined()
+  })
+
+  it('decodes gzip, keeps a redirect as it is, and shares the kept-alive connection', async () => {
+    expect(JSON.parse((await httpRead(`${base}/gzip`)).body.toString())).toEqual({ zipped: true })
+    const moved = await httpRead(`${base}/moved`)
+    expect(moved.status).toBe(302)
+    const before = seen.length
+    await httpRead(`${base}/token`)
+    await httpRead(`${base}/token`)
+    expect(seen[before]!.socket).toBe(seen[before + 1]!.socket)
+  })
+
+  it('has the same limits as httpFetch: size cap, bombs, bad encodings, deadline', async () => {
+    for (const path of ['/huge', '/bomb', '/not-gzip', '/zstd']) {
+      const failure = await httpRead(`${base}${path}`).catch((err: unknown) => err)
+      expect(failure).toBeInstanceOf(TypeError)
+    }
+    const late = await httpRead(`${base}/hang`, {}, { timeoutMs: 100 }).catch((err: unknown) => err)
+    expect((late as DOMException).name).toBe('TimeoutError')
+  })
+
+  it('rejects a malformed URL, a non-http scheme and a bad header instead of throwing', async () => {
+    await expect(httpRead('not a url')).rejects.toBeInstanceOf(TypeError)
+    await expect(httpRead('file:///etc/passwd')).rejects.toThrow(/unsupported protocol/)
+    await expect(
+      httpRead(`${base}/token`, { headers: { 'bad name': 'x' } }),
+    ).rejects.toBeInstanceOf(TypeError)
+  })
+})
+
+describe('providerRead', () => {
+  it('adds the User-Agent unless the call sets one, and applies REQUESTS_TIMEOUT', async () => {
+    const read = providerRead({ userAgent: 'social-auth-test', timeoutSeconds: 0.15 })
+    const answer = await read(`${base}/echo-headers`, {}, 1024)
+    expect(answer.status).toBe(200)
+    expect(
+      (JSON.parse(answer.text) as { headers: Record<string, string> }).headers['user-agent'],
+    ).toBe('social-auth-test')
+    const own = await read(`${base}/echo-headers`, { headers: { 'User-Agent': 'mine' } }, 1024)
+    expect(
+      (JSON.parse(own.text) as { headers: Record<string, string> }).headers['user-agent'],
+    ).toBe('mine')
+    const failure = await read(`${base}/hang`, {}, 1024).catch((err: unknown) => err)
+    expect((failure as DOMException).name).toBe('TimeoutError')
+  })
+
+  it('refuses a body over maxBytes and decodes UTF-8 without a byte-order mark', async () => {
+    const read = providerRead({ userAgent: 'ua' })
+    await expect(read(`${base}/echo-headers`, {}, 10)).rejects.toThrow(/exceeds 10/)
+    expect(JSON.parse((await read(`${base}/bom`, {}, 1024)).text)).toEqual({ bom: true })
+  })
+
+  it('goes through an injected fetch the same way, with the limit and an abort signal', async () => {
+    const calls: { url: string; init: RequestInit | undefined }[] = []
+    const read = providerRead({
+      userAgent: 'ua',
+      timeoutSeconds: 5,
+      fetch: (input, init) => {
+        calls.push({ url: input instanceof Request ? input.url : input.toString(), init })
+        return Promise.resolve(new Response('{"injected":true}', { status: 201 }))
+      },
+    })
+    const answer = await read(
+      'https://id.example/me',
+      { headers: { authorization: 'Bearer x' } },
+      1024,
+    )
+    expect(answer).toEqual({ status: 201, text: '{"injected":true}' })
+    const headers = new Headers(calls[0]!.init!.headers)
+    expect(headers.get('authorization')).toBe('Bearer x')
+    expect(headers.get('user-agent')).toBe('ua')
+    expect(calls[0]!.init!.redirect).toBe('manual')
+    expect(calls[0]!.init!.signal).toBeInstanceOf(AbortSignal)
+    await expect(read('https://id.example/me', {}, 5)).rejects.toThrow(/exceeds 5/)
   })
 })
