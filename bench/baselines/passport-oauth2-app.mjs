@@ -1,13 +1,18 @@
 // The baseline of bench/login-bench.mjs: what an Express developer writes without social-auth
 // to sign in through Osso — Express 5, express-session, passport 0.7 and passport-oauth2 1.8,
 // users found or created with knex. It does the same work as examples/express-osso, no less:
-//   - a sign-in page whose form carries a CSRF token kept in the session;
+//   - the example's own sign-in page (its markup, rendered by its template), whose form carries
+//     a CSRF token kept in the session, and the example's security headers on every answer
+//     (CSP, nosniff, Referrer-Policy), plus no-store / no-referrer on the sign-in routes as
+//     @social-auth/express sends them;
 //   - POST /begin/osso checks that token and redirects to Osso with the email, a state and a
 //     PKCE S256 challenge (passport-oauth2's PKCE session state store);
 //   - GET /complete/osso/ checks the state, exchanges the code (client_secret_post), GETs
 //     /oauth/me as the profile, then finds or creates the user and the association in one
 //     knex transaction on social-auth's SQLite schema (its migrations), storing the token
-//     response, the IdP and the sign-in time in extra_data as the example's pipeline does;
+//     response, the IdP and the sign-in time in extra_data as the example's pipeline does; a
+//     new identity whose email already has an account is linked to it (the lookup that the
+//     example's safe_link_by_email makes), else gets a new user;
 //   - the login regenerates the session id (passport 0.7's req.login), and sessions live in
 //     the same SQLite file, through a minimal knex session store of the kind
 //     connect-session-knex provides.
@@ -21,6 +26,7 @@ import passportModule from 'passport'
 import OAuth2Strategy from 'passport-oauth2'
 import knex from 'knex'
 import { migrate } from '@social-auth/storage-knex'
+import { signInPage } from '../../examples/express-osso/dist/pages/sign-in.js'
 
 const PROVIDER = 'osso'
 
@@ -112,8 +118,9 @@ const USER_COLUMNS = ['id', 'username', 'email', 'first_name', 'last_name', 'is_
 
 /**
  * Find-or-create in one transaction: the association by (provider, uid) with its user; a
- * returning user's extra_data gets the new tokens; a new user gets a free username (the email,
- * else the email with a suffix) and an association.
+ * returning user's extra_data gets the new tokens; a new identity is linked to the one
+ * account with its email (Osso's emails come from the company's IdP), else gets a new user
+ * with a free username (the email, else the email with a suffix); then an association.
  */
 export async function findOrCreateUser(db, profile, tokens) {
   return db.transaction(async (trx) => {
@@ -140,9 +147,22 @@ export async function findOrCreateUser(db, profile, tokens) {
     let username = profile.email.slice(0, 150)
     if (await trx('users').where('username', username).first('id'))
       username = `${username.slice(0, 141)}${randomBytes(4).toString('hex')}`
-    const [user] = await trx('users')
-      .insert({ username, email: profile.email, is_active: true, date_joined: now, updated: now })
-      .returning(USER_COLUMNS)
+    const sameEmail = await trx('users')
+      .select(USER_COLUMNS)
+      .whereRaw('lower(email) = lower(?)', [profile.email])
+      .orderBy('id')
+    const [user] =
+      sameEmail.length === 1
+        ? sameEmail
+        : await trx('users')
+            .insert({
+              username,
+              email: profile.email,
+              is_active: true,
+              date_joined: now,
+              updated: now,
+            })
+            .returning(USER_COLUMNS)
     await trx('social_auth_usersocialauth').insert({
       user_id: user.id,
       provider: PROVIDER,
@@ -154,21 +174,6 @@ export async function findOrCreateUser(db, profile, tokens) {
     return user
   })
 }
-
-const escapeHtml = (s) =>
-  String(s).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
-  )
-
-const signInPage = (csrf) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>
-<body><main><h1>Sign in</h1>
-<form id="sso-form" method="post" action="/begin/osso">
-<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">
-<label for="email">Work email</label> <input id="email" name="email" type="email" required>
-<button type="submit">Continue with SSO</button>
-</form></main></body></html>`
 
 function csrfOk(req) {
   const expected = req.session.csrf
@@ -235,6 +240,23 @@ export async function createBaselineApp(options) {
 
   const app = express()
   app.disable('x-powered-by')
+  // The example's headers on every answer.
+  app.use((_req, res, next) => {
+    res.set(
+      'Content-Security-Policy',
+      "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'",
+    )
+    res.set('X-Content-Type-Options', 'nosniff')
+    res.set('Referrer-Policy', 'same-origin')
+    next()
+  })
+  // What @social-auth/express adds on its sign-in routes: nothing cached, no Referer with a code.
+  const noStore = (_req, res, next) => {
+    res.set('Cache-Control', 'no-store')
+    res.set('Pragma', 'no-cache')
+    res.set('Referrer-Policy', 'no-referrer')
+    next()
+  }
   app.use(
     session({
       name: 'sid',
@@ -250,10 +272,14 @@ export async function createBaselineApp(options) {
 
   app.get('/', (req, res) => {
     req.session.csrf ??= randomBytes(32).toString('base64url')
-    res.set('Cache-Control', 'no-store').type('html').send(signInPage(req.session.csrf))
+    res
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(signInPage({ csrf: req.session.csrf, otherBackends: [] }))
   })
   app.post(
     '/begin/osso',
+    noStore,
     express.urlencoded({ extended: false, limit: '32kb' }),
     (req, res, next) => {
       if (!csrfOk(req)) {
@@ -265,6 +291,7 @@ export async function createBaselineApp(options) {
   )
   app.get(
     '/complete/osso',
+    noStore,
     passport.authenticate(PROVIDER, { failureRedirect: '/?error=login_failed' }),
     (_req, res) => res.redirect(302, '/profile'),
   )

@@ -66,7 +66,13 @@ export {
 } from './events.js'
 export { sanitizeRedirect, isUrl, appendQuery } from './redirects.js'
 export { cleanUsername, slugify, getUserNames } from './username.js'
-export { randomString, uuidHex, timingSafeEqualStrings } from './random.js'
+export {
+  randomBytes,
+  randomString,
+  randomToken,
+  uuidHex,
+  timingSafeEqualStrings,
+} from './random.js'
 export {
   secondsUntilExpiry,
   accessTokenExpired,

@@ -3,7 +3,11 @@ import { escapeHtml, type ActionResponse } from '@social-auth/core'
 
 /** True when the client prefers JSON to HTML (an API call rather than a browser page). */
 export function wantsJson(req: Request): boolean {
-  if (!req.get('accept')) return false
+  const accept = req.headers.accept
+  if (!accept) return false
+  // Only a JSON type or `application/*` can rank JSON over HTML: a browser's Accept (HTML,
+  // XML, `*/*`) is answered without running the full negotiation on every request.
+  if (!accept.includes('json') && !accept.includes('application/*')) return false
   return req.accepts(['html', 'json']) === 'json'
 }
 

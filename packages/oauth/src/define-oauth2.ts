@@ -7,6 +7,7 @@ import {
   AuthIssuerMismatch,
   AuthInvalidResponse,
   ImproperlyConfigured,
+  randomToken,
   redirect,
   type BackendCall,
   type BackendDefinition,
@@ -358,9 +359,10 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     const { config, endpoints } = await provider(backend).catch((err: unknown) => {
       throw mapProviderError(backend.name, err)
     })
-    const state = client.randomState()
-    const codeVerifier = usePkce(backend) ? client.randomPKCECodeVerifier() : undefined
-    const nonce = spec.openid ? client.randomNonce() : undefined
+    // 256 bits each, as openid-client's own generators make them (from core's pooled CSPRNG).
+    const state = randomToken()
+    const codeVerifier = usePkce(backend) ? randomToken() : undefined
+    const nonce = spec.openid ? randomToken() : undefined
     const maxAge = spec.openid ? backend.setting<number | undefined>('MAX_AGE') : undefined
     const fromRequest = spec.authorizationParams?.(call.data, backend) ?? {}
     const params: Record<string, string> = {

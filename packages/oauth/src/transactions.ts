@@ -43,8 +43,11 @@ function pending(session: Session, now: number, ttlMs: number): Pending {
 export function saveTransaction(session: Session, tx: LoginTransaction, ttlMs: number): void {
   const all = pending(session, tx.createdAt, ttlMs)
   all[tx.state] = tx
-  const states = Object.keys(all).sort((a, b) => all[a]!.createdAt - all[b]!.createdAt)
-  for (const state of states.slice(0, Math.max(0, states.length - MAX_PENDING))) delete all[state]
+  const states = Object.keys(all)
+  if (states.length > MAX_PENDING) {
+    states.sort((a, b) => all[a]!.createdAt - all[b]!.createdAt)
+    for (const state of states.slice(0, states.length - MAX_PENDING)) delete all[state]
+  }
   session.set(SESSION_KEY, all)
 }
 
@@ -73,6 +76,8 @@ export function takeTransaction(
   const tx = Object.hasOwn(all, state) ? all[state] : undefined
   if (!tx) return { kind: 'unknown' }
   delete all[state]
-  session.set(SESSION_KEY, all)
+  // The last pending login leaves no empty record behind in every signed-in session.
+  if (Object.keys(all).length === 0) session.pop(SESSION_KEY)
+  else session.set(SESSION_KEY, all)
   return { kind: 'found', transaction: tx }
 }

@@ -2,7 +2,7 @@ import { settingNames } from './prefix.js'
 import { settingSpec } from './schema.js'
 
 const isSet = (values: Settings, key: string): boolean =>
-  Object.hasOwn(values, key) && values[key] !== undefined
+  values[key] !== undefined && Object.hasOwn(values, key)
 
 /** The app's settings: PSA names to values. */
 export type Settings = Readonly<Record<string, unknown>>
@@ -30,7 +30,9 @@ const MAX_LOOKUPS = 2_000
  */
 export class SettingsResolver {
   readonly #values: Settings
-  readonly #lookups = new Map<string, Lookup>()
+  // Per backend (undefined: none), per setting name: no key string built on each lookup.
+  readonly #lookups = new Map<string | undefined, Map<string, Lookup>>()
+  #lookupCount = 0
 
   constructor(values: Settings) {
     this.#values = values
@@ -44,8 +46,11 @@ export class SettingsResolver {
   /** Looks a setting up; see the class summary for the order. */
   get<T = unknown>(name: string, options: { backend?: string; default?: T } = {}): T {
     const lookup = this.#lookup(name, options.backend)
+    const values = this.#values
     for (const candidate of lookup.names) {
-      if (isSet(this.#values, candidate)) return this.#values[candidate] as T
+      // Most names are unset: one property read decides, `hasOwn` only confirms a hit.
+      const value = values[candidate]
+      if (value !== undefined && Object.hasOwn(values, candidate)) return value as T
     }
     if ('default' in options) return options.default as T
     return lookup.default as T
@@ -65,17 +70,22 @@ export class SettingsResolver {
   // build each list once. The values themselves are read on every call, so an app that changes
   // its settings object at run time (as Django tests override settings) still sees the change.
   #lookup(name: string, backend: string | undefined): Lookup {
-    const key = backend === undefined ? name : `${backend}\u0000${name}`
-    let lookup = this.#lookups.get(key)
-    if (!lookup) {
-      const spec = settingSpec(name)
-      lookup = {
-        names: settingNames(name, backend, spec?.scope ?? 'backend'),
-        default: spec?.default,
-      }
-      if (this.#lookups.size >= MAX_LOOKUPS) this.#lookups.clear()
-      this.#lookups.set(key, lookup)
+    let byName = this.#lookups.get(backend)
+    let lookup = byName?.get(name)
+    if (lookup) return lookup
+    const spec = settingSpec(name)
+    lookup = {
+      names: settingNames(name, backend, spec?.scope ?? 'backend'),
+      default: spec?.default,
     }
+    if (this.#lookupCount >= MAX_LOOKUPS) {
+      this.#lookups.clear()
+      this.#lookupCount = 0
+      byName = undefined
+    }
+    if (!byName) this.#lookups.set(backend, (byName = new Map<string, Lookup>()))
+    byName.set(name, lookup)
+    this.#lookupCount++
     return lookup
   }
 }
