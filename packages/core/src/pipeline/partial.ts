@@ -92,16 +92,27 @@ export function partialStep<
 >(step: PipelineStep<C>, options: PartialStepOptions = {}): PipelineStep<C> {
   const { saveToSession = true, allowExternalResume = false } = options
   const wrapped: PipelineStep<C> = async (ctx) => {
-    const current = preparePartial(ctx, ctx.pipeline_index as number)
-    ctx.current_partial = current
+    const index = ctx.pipeline_index as number
+    // Built on first use: most runs of a partial step do not pause, and the record (a JSON
+    // copy of the context and a token) is then never needed. Not enumerable, so building it
+    // (which walks the context) never meets itself.
+    let current: PartialRecord | undefined
+    Object.defineProperty(ctx, 'current_partial', {
+      configurable: true,
+      enumerable: false,
+      get: () => (current ??= preparePartial(ctx, index)),
+      set: (value: PartialRecord) => {
+        current = value
+      },
+    })
     try {
       const result = await step(ctx)
       if (!isActionResponse(result)) return result
       // Store what the step may have added to the context before it paused.
-      const stored = preparePartial(ctx, current.next_step)
+      const stored = preparePartial(ctx, index)
       const record: PartialRecord = {
         ...stored,
-        token: current.token,
+        token: current?.token ?? stored.token,
         data: { ...stored.data, allow_external_resume: allowExternalResume },
       }
       await ctx.storage.partial.store(record)
