@@ -13,10 +13,11 @@ export function wantsJson(req: Request): boolean {
 
 /** Headers every social-auth answer carries: nothing cached, no Referer leaking a `code`. */
 export function noStore(res: Response): void {
-  res.set('Cache-Control', 'no-store')
-  res.set('Pragma', 'no-cache')
-  res.set('Referrer-Policy', 'no-referrer')
-  res.set('X-Content-Type-Options', 'nosniff')
+  // Plain values: `setHeader` without `res.set`'s content-type and array handling.
+  res.setHeader('Cache-Control', 'no-store')
+  res.setHeader('Pragma', 'no-cache')
+  res.setHeader('Referrer-Policy', 'no-referrer')
+  res.setHeader('X-Content-Type-Options', 'nosniff')
 }
 
 /** Translates an engine response into HTTP. */
@@ -26,10 +27,9 @@ export function sendActionResponse(res: Response, response: ActionResponse): voi
       // `res.redirect` would negotiate a "Redirecting to" body (Accept parsing, a Vary header)
       // that no browser shows; a sign-in makes two of these redirects.
       res.location(response.url)
-      res
-        .status(response.status ?? 302)
-        .set('Content-Length', '0')
-        .end()
+      res.statusCode = response.status ?? 302
+      res.setHeader('Content-Length', '0')
+      res.end()
       return
     case 'html':
       res.status(response.status).type('html').send(response.html)
