@@ -1,6 +1,6 @@
 import type { Request } from 'express'
-import type { RequestData, Strategy } from '@social-auth/core'
-import { absoluteUrl, appLocation } from './public-url.js'
+import type { RequestData, Session, Strategy } from '@social-auth/core'
+import { absoluteUrl, appLocation, type AppLocation } from './public-url.js'
 import { flattenParams } from './request-data.js'
 import { coreSession } from './session-data.js'
 
@@ -27,25 +27,32 @@ export interface StrategyOptions {
  * ```
  */
 export function expressStrategy(req: Request, options: StrategyOptions): Strategy {
-  const location = appLocation(req, options.publicUrl)
+  // Each part is worked out on first use: many callers only want the session.
+  let location: AppLocation | undefined
+  const locate = (): AppLocation => (location ??= appLocation(req, options.publicUrl))
   const filter = (data: RequestData): RequestData => {
     if (!options.only) return data
     const out: RequestData = {}
     for (const key of options.only) if (Object.hasOwn(data, key)) out[key] = data[key]!
     return out
   }
-  const query = filter(flattenParams(req.query, options.omit))
-  const body = filter(flattenParams(req.body, options.omit))
+  let query: RequestData | undefined
+  let body: RequestData | undefined
+  const queryData = (): RequestData => (query ??= filter(flattenParams(req.query, options.omit)))
+  const bodyData = (): RequestData => (body ??= filter(flattenParams(req.body, options.omit)))
+  let session: Session | undefined
   return {
     requestData(merge = true): RequestData {
-      if (merge) return { ...query, ...body }
-      return req.method === 'POST' ? { ...body } : { ...query }
+      if (merge) return { ...queryData(), ...bodyData() }
+      return req.method === 'POST' ? { ...bodyData() } : { ...queryData() }
     },
-    requestHost: () => location.host,
+    requestHost: () => locate().host,
     requestMethod: () => req.method,
-    absoluteUri: (path) => absoluteUrl(location, path),
+    absoluteUri: (path) => absoluteUrl(locate(), path),
     redirectUri: (backend) =>
-      absoluteUrl(location, `${options.routesPrefix}/complete/${encodeURIComponent(backend)}/`),
-    session: coreSession(req),
+      absoluteUrl(locate(), `${options.routesPrefix}/complete/${encodeURIComponent(backend)}/`),
+    get session(): Session {
+      return (session ??= coreSession(req))
+    },
   }
 }
