@@ -257,10 +257,14 @@ builds first and runs \`${command}\`).
 Full logins per second through \`examples/express-osso\` (**ours**) and through
 \`bench/baselines/passport-oauth2-app.mjs\` (**baseline**: Express 5, express-session, passport
 0.7, passport-oauth2 1.8 with state and PKCE, knex find-or-create in one transaction, sessions
-in SQLite). Each login: \`GET /\` (CSRF token, session row), \`POST /begin/osso\`, osso-dev's
-\`/oauth/authorize\`, \`GET /complete/osso/\` (state, code exchange, \`/oauth/me\`, the
-find-or-create transaction, a new session id). osso-dev, both apps and the load generator share
-one process and one event loop, so the absolute numbers are a floor; the ratio is the figure.
+in SQLite). The baseline does the example's work: it renders the example's sign-in page with
+the example's template, sends the example's security headers (and no-store / no-referrer on
+the sign-in routes, as @social-auth/express does), and looks a new identity's email up before
+creating a user, as \`safe_link_by_email\` does. Each login: \`GET /\` (CSRF token, session
+row), \`POST /begin/osso\`, osso-dev's \`/oauth/authorize\`, \`GET /complete/osso/\` (state,
+code exchange, \`/oauth/me\`, the find-or-create transaction, a new session id). osso-dev,
+both apps and the load generator share one process and one event loop, so the absolute
+numbers are a floor; the ratio is the figure.
 Ours runs the example's pipeline as shipped (with \`safe_link_by_email\` and the custom
 \`rememberSignIn\` step), without the username partial (a form) and with the abuse limits off
 (\`rateLimit: false\`: the baseline has none, and one client signing in this often is what they
