@@ -27,6 +27,7 @@ import OAuth2Strategy from 'passport-oauth2'
 import knex from 'knex'
 import { migrate } from '@social-auth/storage-knex'
 import { signInPage } from '../../examples/express-osso/dist/pages/sign-in.js'
+import { securityHeaders } from '../../examples/express-osso/dist/security-headers.js'
 
 const PROVIDER = 'osso'
 
@@ -241,15 +242,7 @@ export async function createBaselineApp(options) {
   const app = express()
   app.disable('x-powered-by')
   // The example's headers on every answer.
-  app.use((_req, res, next) => {
-    res.set(
-      'Content-Security-Policy',
-      "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'",
-    )
-    res.set('X-Content-Type-Options', 'nosniff')
-    res.set('Referrer-Policy', 'same-origin')
-    next()
-  })
+  app.use(securityHeaders)
   // What @social-auth/express adds on its sign-in routes: nothing cached, no Referer with a code.
   const noStore = (_req, res, next) => {
     res.set('Cache-Control', 'no-store')

@@ -28,6 +28,7 @@ import { examplePipeline } from './pipeline.js'
 import { appIssuer, installTokenRoutes } from './tokens.js'
 import type { TokenIssuer } from '@social-auth/jwt'
 import { CONFIRM_USERNAME_PATH } from './steps/confirm-username.js'
+import { securityHeaders } from './security-headers.js'
 
 /** The example app, built but not listening. */
 export interface ExampleApp {
@@ -159,15 +160,7 @@ function buildApp(
   const trust =
     config.trustProxy ?? (config.publicUrl ? 'loopback, linklocal, uniquelocal' : undefined)
   if (trust !== undefined) app.set('trust proxy', trust)
-  app.use((_req, res, next) => {
-    res.set(
-      'Content-Security-Policy',
-      "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'",
-    )
-    res.set('X-Content-Type-Options', 'nosniff')
-    res.set('Referrer-Policy', 'same-origin')
-    next()
-  })
+  app.use(securityHeaders)
   app.get('/style.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET)
   })

@@ -27,6 +27,7 @@ import {
   DEFAULT_USER_AGENT,
   providerFetch,
   providerRead,
+  type ProviderAnswer,
   type ProviderRead,
 } from './provider-fetch.js'
 import { tokenExtraData } from './token-extra-data.js'
@@ -495,18 +496,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           provider: { config, endpoints },
           clientId: config.clientMetadata().client_id,
           clientSecret: credentials(call.backend, spec).clientSecret,
-          send: async (url, init = {}) => {
-            const answer = await read(
-              url,
-              {
-                method: init.method ?? 'POST',
-                headers: { accept: 'application/json', ...init.headers },
-                body: init.body,
-              },
-              MAX_PROVIDER_RESPONSE_BYTES,
-            )
-            return answer.status
-          },
+          send: async (url, init = {}) =>
+            (await readJsonCall(read, url, init, 'POST', MAX_PROVIDER_RESPONSE_BYTES)).status,
         })
       } catch (err) {
         throw mapProviderError(call.backend.name, err)
@@ -547,24 +538,32 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   }
 }
 
-/**
- * GET/POST a JSON document from the provider, with coded errors (the provider read applies
- * the timeout and the size limit).
- */
+/** A call that expects JSON back, through the provider read (timeout, size limit). */
+function readJsonCall(
+  read: ProviderRead,
+  url: string | URL,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+  defaultMethod: string,
+  maxBytes: number,
+): Promise<ProviderAnswer> {
+  return read(
+    url,
+    {
+      method: init.method ?? defaultMethod,
+      headers: { accept: 'application/json', ...init.headers },
+      body: init.body,
+    },
+    maxBytes,
+  )
+}
+
+/** GET/POST a JSON document from the provider, with coded errors. */
 async function fetchJson(
   read: ProviderRead,
   url: string | URL,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<unknown> {
-  const answer = await read(
-    url,
-    {
-      method: init.method ?? 'GET',
-      headers: { accept: 'application/json', ...init.headers },
-      body: init.body,
-    },
-    MAX_USER_DATA_BYTES,
-  )
+  const answer = await readJsonCall(read, url, init, 'GET', MAX_USER_DATA_BYTES)
   if (answer.status !== 200) throw new ProviderHttpError(answer.status)
   try {
     return JSON.parse(answer.text) as unknown
