@@ -67,6 +67,13 @@ export {
 export { sanitizeRedirect, isUrl, appendQuery } from './redirects.js'
 export { cleanUsername, slugify, getUserNames } from './username.js'
 export {
+  rememberPendingLogin,
+  takePendingLogin,
+  type PendingLogin,
+  type PendingLoginLookup,
+  type PendingLoginsOptions,
+} from './pending-logins.js'
+export {
   randomBytes,
   randomString,
   randomToken,
