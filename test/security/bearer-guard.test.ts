@@ -6,37 +6,18 @@
  * prove each rule in isolation; this file proves the assembled API refuses the attack with
  * the RFC 6750 answer and never a 500 or a 2xx.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import express from 'express'
 import type { KeyObject } from 'node:crypto'
 import { createIssuer, type TokenIssuer } from '@social-auth/jwt'
 import { createTestKey, signJwt, type TestKey } from '@social-auth/jwt/testing'
 import { createApp } from '../../examples/resource-server/src/index.js'
-
-interface Listening {
-  readonly url: string
-  close(): Promise<void>
-}
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<Listening> {
-  const server: Server = createServer(handler)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
+import { listenLoopback, type Loopback } from '../support/loopback.js'
 
 const AUDIENCE = 'https://posts.api.example'
-let issuerSite: Listening
-let api: Listening
-let attackerSite: Listening
+let issuerSite: Loopback
+let api: Loopback
+let attackerSite: Loopback
 let attackerHits = 0
 let issuer: TokenIssuer
 /** The issuer's signing key, held here so tests can sign claims the issuer would never mint. */
@@ -49,7 +30,7 @@ beforeAll(async () => {
   trusted = createTestKey('EdDSA')
   attacker = createTestKey('EdDSA')
   const jwksApp = express()
-  issuerSite = await listen(jwksApp)
+  issuerSite = await listenLoopback(jwksApp)
   issuer = await createIssuer({
     issuer: issuerSite.url,
     audience: AUDIENCE,
@@ -62,12 +43,12 @@ beforeAll(async () => {
   })
   jwksApp.get('/.well-known/jwks.json', issuer.jwksHandler())
   kid = String((await issuer.jwks()).keys[0]!.kid)
-  attackerSite = await listen((_req, res) => {
+  attackerSite = await listenLoopback((_req, res) => {
     attackerHits += 1
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({ keys: [attacker.publicJwk] }))
   })
-  api = await listen(createApp({ JWT_ISSUER: issuerSite.url, JWT_AUDIENCE: AUDIENCE }))
+  api = await listenLoopback(createApp({ JWT_ISSUER: issuerSite.url, JWT_AUDIENCE: AUDIENCE }))
 })
 afterAll(async () => {
   await api.close()

@@ -6,14 +6,13 @@
  * types, headers, cookies and tokens, mixed with real states, CSRF tokens and signatures so
  * the junk reaches the deep checks. DESIGN.md: "No route ever answers 500 to bad input".
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import express from 'express'
 import fc from 'fast-check'
 import { createIssuer, type TokenIssuer } from '@social-auth/jwt'
 import { createTestKey, signJwt } from '@social-auth/jwt/testing'
 import { createApp as createResourceServer } from '../../examples/resource-server/src/index.js'
+import { listenLoopback } from '../support/loopback.js'
 import { startScriptedOp, type ScriptedOp } from './support/scripted-op.js'
 import {
   TestBrowser,
@@ -273,25 +272,12 @@ describe('the bearer guard under random tokens and headers', () => {
   let issuer: TokenIssuer
   let valid: string
 
-  const listen = async (handler: Parameters<typeof createServer>[1]) => {
-    const server: Server = createServer(handler)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections()
-          server.close(() => resolve())
-        }),
-    }
-  }
-
   beforeAll(async () => {
     const site = express()
-    issuerSite = await listen(site)
+    issuerSite = await listenLoopback(site)
     issuer = await createIssuer({ issuer: issuerSite.url, audience: 'https://posts.api.example' })
     site.get('/.well-known/jwks.json', issuer.jwksHandler())
-    api = await listen(
+    api = await listenLoopback(
       createResourceServer({
         JWT_ISSUER: issuerSite.url,
         JWT_AUDIENCE: 'https://posts.api.example',

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
 import express from 'express'
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose'
+import { listenLoopback } from '../../../test/support/loopback.js'
 
 type SigningKey = Parameters<SignJWT['sign']>[0]
 
@@ -60,21 +59,14 @@ export async function startFakeOp(): Promise<FakeOp> {
   const codes = new Map<string, PendingCode>()
   const app = express()
   app.use(express.urlencoded({ extended: false }))
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const { url: issuer, close } = await listenLoopback(app)
   const op: FakeOp = {
     issuer,
     mode: 'ok',
     account: { sub: 'op-user-1', email: 'oidc.person@example.org', email_verified: true },
     clientId: 'oidc-client',
     clientSecret: 'oidc-secret-value-7f3a9c',
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
+    close,
   }
 
   const sign = (claims: Record<string, unknown>, key: SigningKey = privateKey, kid = 'op-key') =>

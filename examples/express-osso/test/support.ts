@@ -1,5 +1,3 @@
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import {
   createOssoDevServer,
   DEMO_CLIENT_ID,
@@ -13,6 +11,7 @@ import {
   type BrowserResponse,
   type TestBrowser,
 } from '@social-auth/express/testing'
+import { listenLoopback, type Loopback } from '../../../test/support/loopback.js'
 import { createApp, type CreateAppOptions, type ExampleApp } from '../src/index.js'
 
 /** osso-dev and the example app, both on loopback ports. */
@@ -35,21 +34,7 @@ export interface StackOptions {
   readonly ossoUrl?: string
 }
 
-export async function listen(
-  app: ExampleApp['app'],
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
-}
+export const listen = (app: ExampleApp['app']): Promise<Loopback> => listenLoopback(app)
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const osso = createOssoDevServer({ onError: () => undefined, ...options.osso })

@@ -1,33 +1,12 @@
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import express, { type Express } from 'express'
+import express from 'express'
 import { createIssuer, type MintOptions, type TokenIssuer } from '@social-auth/jwt'
 import { mockGuard, mockUser } from '@social-auth/jwt/testing'
+import { listenLoopback, type Loopback } from '../../../test/support/loopback.js'
 import { createApp, readEnv, DEFAULT_AUDIENCE } from '../src/index.js'
 
 // The resource server of DESIGN.md (the USSO SDK guide's API), tested end to end against a
 // token issuer served over HTTP in-process, as the express-osso app serves its own.
-
-interface Running {
-  readonly url: string
-  close(): Promise<void>
-}
-
-async function listen(app: Express): Promise<Running> {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
 
 interface Answer {
   readonly status: number
@@ -36,8 +15,8 @@ interface Answer {
 }
 
 let issuer: TokenIssuer
-let issuerServer: Running
-let api: Running
+let issuerServer: Loopback
+let api: Loopback
 let jwksFetches = 0
 
 async function request(
@@ -80,10 +59,10 @@ beforeAll(async () => {
     jwksFetches += 1
     issuer.jwksHandler()(req, res, next)
   })
-  issuerServer = await listen(issuerApp)
+  issuerServer = await listenLoopback(issuerApp)
   issuer = await createIssuer({ issuer: issuerServer.url, audience: DEFAULT_AUDIENCE })
   // JWT_JWKS_URL left out: it defaults to <JWT_ISSUER>/.well-known/jwks.json.
-  api = await listen(createApp({ JWT_ISSUER: issuerServer.url }))
+  api = await listenLoopback(createApp({ JWT_ISSUER: issuerServer.url }))
 })
 
 afterAll(async () => {
@@ -160,7 +139,7 @@ describe('RFC 6750 refusals', () => {
       now: () => now.at,
     })
     const expired = (await past.mint({ sub: 'u' })).access_token
-    const localApi = await listen(
+    const localApi = await listenLoopback(
       createApp(
         { JWT_ISSUER: issuerServer.url },
         { fetch: async () => Response.json(await past.jwks()) },
@@ -308,10 +287,10 @@ describe('keys', () => {
   })
 
   it("answers 503, never 500, when the issuer's keys cannot be fetched", async () => {
-    const dead = await listen(express())
+    const dead = await listenLoopback(express())
     const deadUrl = dead.url
     await dead.close()
-    const orphan = await listen(
+    const orphan = await listenLoopback(
       createApp({ JWT_ISSUER: issuerServer.url, JWT_JWKS_URL: `${deadUrl}/.well-known/jwks.json` }),
     )
     try {
@@ -328,7 +307,9 @@ describe('keys', () => {
 
 describe("route tests with a mock user (the USSO guide's dependency_overrides)", () => {
   it('run against the app without any token', async () => {
-    const app = await listen(createApp({}, { guard: mockGuard(mockUser({ roles: ['admin'] })) }))
+    const app = await listenLoopback(
+      createApp({}, { guard: mockGuard(mockUser({ roles: ['admin'] })) }),
+    )
     try {
       const me = (await (await fetch(`${app.url}/me`)).json()) as Record<string, unknown>
       expect(me).toEqual({

@@ -31,13 +31,13 @@ export function peekSessionData(req: Request): SocialAuthSessionData | undefined
 
 // Values go through JSON like every store would serialise them, so what a step reads back in
 // this request is exactly what another app node will read from the database.
-// Strings, finite numbers, booleans and null come back from JSON as they are.
+// Strings, finite numbers (but -0), booleans and null come back from JSON as they are.
 const clone = (value: unknown): unknown =>
   value === undefined ||
   value === null ||
   typeof value === 'string' ||
   typeof value === 'boolean' ||
-  (typeof value === 'number' && Number.isFinite(value))
+  (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0))
     ? value
     : (JSON.parse(JSON.stringify(value)) as unknown)
 

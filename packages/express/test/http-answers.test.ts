@@ -42,6 +42,7 @@ describe('coreSession values', () => {
     session.set('flag', false)
     session.set('nothing', null)
     session.set('nan', Number.NaN)
+    session.set('minusZero', -0)
     session.set('when', new Date(0))
     const object = { nested: { list: [1, 'two'] }, skip: undefined }
     session.set('object', object)
@@ -51,6 +52,7 @@ describe('coreSession values', () => {
     expect(session.get('flag')).toBe(false)
     expect(session.get('nothing')).toBeNull()
     expect(session.get('nan')).toBeNull()
+    expect(Object.is(session.get('minusZero'), 0)).toBe(true)
     expect(session.get('when')).toBe('1970-01-01T00:00:00.000Z')
     expect(session.get('object')).toEqual({ nested: { list: [1, 'two'] } })
   })

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
 import express, { type Express, type RequestHandler } from 'express'
+import { listenLoopback } from '../../../../test/support/loopback.js'
 import type { JwtGuard } from '../../src/index.js'
 
 /** A running app on 127.0.0.1 and a way to stop it. */
@@ -9,20 +8,7 @@ export interface Served {
   close(): Promise<void>
 }
 
-export async function serve(app: Express): Promise<Served> {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
+export const serve = (app: Express): Promise<Served> => listenLoopback(app)
 
 /** A tiny API guarded the way the USSO guide's is. */
 export function guardedApp(auth: JwtGuard, extra: (app: Express) => void = () => {}): Express {

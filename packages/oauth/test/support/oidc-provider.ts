@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
 import { exportJWK, generateKeyPair } from 'jose'
 import Provider from 'oidc-provider'
+import { listenLoopback } from '../../../../test/support/loopback.js'
 
 /** A real, certified OpenID Provider (panva/oidc-provider) on a loopback port. */
 export interface TestProvider {
@@ -31,10 +31,7 @@ export async function startProvider(options: {
   port?: number
 }): Promise<TestProvider> {
   let jwksRequests = 0
-  const server: Server = createServer()
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  const issuer = `http://127.0.0.1:${port}`
+  const { server, port, url: issuer, close } = await listenLoopback(createServer(), options.port)
   // oidc-provider warns about its development-only defaults (dev interactions, in-memory
   // adapter), which is exactly what a test wants; keep the test output clean.
   const warn = console.warn
@@ -96,11 +93,7 @@ export async function startProvider(options: {
     issuer,
     port,
     jwksRequests: () => jwksRequests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    close,
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
 import express from 'express'
+import { listenLoopback } from '../../../../test/support/loopback.js'
 
 /** An account at the fake provider. */
 export interface FakeAccount {
@@ -119,17 +119,6 @@ export async function startFakeProvider(clients: Record<string, string>) {
         email_verified: who.emailVerified,
       })
   })
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return {
-    url,
-    control,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        // Keep-alive connections from fetch would otherwise hold close() for seconds.
-        server.closeAllConnections()
-      }),
-  }
+  const { url, close } = await listenLoopback(app)
+  return { url, control, close }
 }

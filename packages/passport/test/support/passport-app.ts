@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net'
 import express from 'express'
 import session from 'express-session'
 import passport from 'passport'
+import { listenLoopback } from '../../../../test/support/loopback.js'
 import type { SocialAuth, User } from '@social-auth/core'
 import { deserializeUser, serializeUser, SocialAuthStrategy } from '../../src/index.js'
 
@@ -76,15 +76,6 @@ export async function startPassportApp(social: SocialAuth, options: { stock?: bo
     },
   )
 
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        // Keep-alive connections from fetch would otherwise hold close() for seconds.
-        server.closeAllConnections()
-      }),
-  }
+  const { url, close } = await listenLoopback(app)
+  return { url, close }
 }
