@@ -59,6 +59,8 @@ export function randomToken(byteCount = 32): string {
 
 /** A random string over `chars` without modulo bias (PSA `random_string`). */
 export function randomString(length = 12, chars = ALPHANUMERIC): string {
+  if (chars.length === 0 || chars.length > 256)
+    throw new RangeError('chars must hold between 1 and 256 characters')
   // Reject bytes past the largest multiple of chars.length so every char is equally likely.
   const limit = 256 - (256 % chars.length)
   let out = ''

@@ -66,4 +66,9 @@ describe('randomString', () => {
     expect(randomString(43)).toMatch(/^[A-Za-z0-9]{43}$/)
     expect(randomString(20, 'ab')).toMatch(/^[ab]{20}$/)
   })
+
+  it('refuses an alphabet it could not draw from without bias (instead of looping forever)', () => {
+    expect(() => randomString(5, '')).toThrow(RangeError)
+    expect(() => randomString(5, 'x'.repeat(257))).toThrow(RangeError)
+  })
 })

@@ -1,14 +1,25 @@
 import type { Request, Response } from 'express'
 import { escapeHtml, type ActionResponse } from '@social-auth/core'
 
+// Accept headers are few per client (a browser sends the same one on every request), and the
+// negotiation depends on nothing else: its answers are kept, for short headers, up to a bound.
+const negotiated = new Map<string, boolean>()
+const MAX_NEGOTIATED = 200
+const MAX_KEPT_HEADER = 512
+
 /** True when the client prefers JSON to HTML (an API call rather than a browser page). */
 export function wantsJson(req: Request): boolean {
   const accept = req.headers.accept
   if (!accept) return false
-  // Only a JSON type or `application/*` can rank JSON over HTML: a browser's Accept (HTML,
-  // XML, `*/*`) is answered without running the full negotiation on every request.
-  if (!accept.includes('json') && !accept.includes('application/*')) return false
-  return req.accepts(['html', 'json']) === 'json'
+  let json = negotiated.get(accept)
+  if (json === undefined) {
+    json = req.accepts(['html', 'json']) === 'json'
+    if (accept.length <= MAX_KEPT_HEADER) {
+      if (negotiated.size >= MAX_NEGOTIATED) negotiated.clear()
+      negotiated.set(accept, json)
+    }
+  }
+  return json
 }
 
 /** Headers every social-auth answer carries: nothing cached, no Referer leaking a `code`. */

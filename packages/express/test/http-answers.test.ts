@@ -24,8 +24,20 @@ describe('wantsJson', () => {
     ['text/html;q=0.9, application/json', true],
     ['application/json;q=0.1, text/html', false],
     ['application/problem+json', false],
+    // Media types are case-insensitive, and `*/*` can outrank HTML.
+    ['APPLICATION/JSON', true],
+    ['Application/*', true],
+    ['*/JSON', true],
+    ['text/html;q=0.1, */*', true],
+    ['text/html;q=0, */*', true],
+    ['text/*;q=0.5, */*', true],
+    ['text/html;q=0.5,*/*;q=0.9', true],
   ])('Accept %p → %p', (accept, expected) => {
-    expect(wantsJson(requestWith(accept === undefined ? {} : { accept }))).toBe(expected)
+    const headers = accept === undefined ? {} : { accept }
+    expect(wantsJson(requestWith(headers))).toBe(expected)
+    // Asked again (the kept answer), and as the full negotiation answers.
+    expect(wantsJson(requestWith(headers))).toBe(expected)
+    if (accept) expect(requestWith(headers).accepts(['html', 'json']) === 'json').toBe(expected)
   })
 })
 

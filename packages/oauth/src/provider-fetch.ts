@@ -35,13 +35,19 @@ export function providerFetch(options: ProviderFetchOptions): CustomFetch {
   }
 }
 
-/** What {@link providerRead} answers: the status and the body as text. */
+/** What {@link providerRead} answers: the status and, for a 2xx answer, the body as text. */
 export interface ProviderAnswer {
   readonly status: number
+  /** `''` for any other status: an error's body is never read into a page or a log. */
   readonly text: string
 }
 
-/** A provider call of our own (user data, revocation); bodies over `maxBytes` are refused. */
+const isSuccess = (status: number): boolean => status >= 200 && status < 300
+
+/**
+ * A provider call of our own (user data, revocation). A 2xx body over `maxBytes` is refused;
+ * other answers are judged by their status alone.
+ */
 export type ProviderRead = (
   url: string | URL,
   request: HttpReadRequest,
@@ -64,6 +70,10 @@ export function providerRead(options: ProviderFetchOptions): ProviderRead {
         body: request.body,
         redirect: 'manual',
       })
+      if (!isSuccess(response.status)) {
+        await response.body?.cancel()
+        return { status: response.status, text: '' }
+      }
       return { status: response.status, text: await readLimited(response, maxBytes) }
     }
   }
@@ -72,6 +82,7 @@ export function providerRead(options: ProviderFetchOptions): ProviderRead {
     const headers = new Headers(request.headers)
     if (!headers.has('user-agent')) headers.set('user-agent', options.userAgent)
     const answer = await httpRead(url, { ...request, headers }, { timeoutMs })
+    if (!isSuccess(answer.status)) return { status: answer.status, text: '' }
     if (answer.body.length > maxBytes)
       throw new Error(`response body of ${answer.body.length} bytes exceeds ${maxBytes}`)
     return { status: answer.status, text: utf8.decode(answer.body) }

@@ -38,6 +38,9 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
     case '/moved':
       res.writeHead(302, { location: '/token' }).end()
       return
+    case '/big-error':
+      res.writeHead(401, { 'content-type': 'text/html' }).end(`<h1>${'x'.repeat(4096)}</h1>`)
+      return
     case '/bom':
       res.writeHead(200, { 'content-type': 'application/json' }).end('\uFEFF{"bom":true}')
       return
@@ -322,6 +325,29 @@ describe('providerRead', () => {
     const read = providerRead({ userAgent: 'ua' })
     await expect(read(`${base}/echo-headers`, {}, 10)).rejects.toThrow(/exceeds 10/)
     expect(JSON.parse((await read(`${base}/bom`, {}, 1024)).text)).toEqual({ bom: true })
+  })
+
+  it('judges an error answer by its status alone: never its size, never its body', async () => {
+    const read = providerRead({ userAgent: 'ua' })
+    expect(await read(`${base}/big-error`, {}, 10)).toEqual({ status: 401, text: '' })
+    let cancelled = false
+    const injected = providerRead({
+      userAgent: 'ua',
+      fetch: () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream({
+              pull: (controller) => controller.enqueue(new Uint8Array(1024)),
+              cancel: () => {
+                cancelled = true
+              },
+            }),
+            { status: 500 },
+          ),
+        ),
+    })
+    expect(await injected('https://id.example/me', {}, 10)).toEqual({ status: 500, text: '' })
+    expect(cancelled).toBe(true)
   })
 
   it('goes through an injected fetch the same way, with the limit and an abort signal', async () => {
