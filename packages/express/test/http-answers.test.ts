@@ -33,7 +33,7 @@ describe('wantsJson', () => {
     ['text/*;q=0.5, */*', true],
     ['text/html;q=0.5,*/*;q=0.9', true],
   ])('Accept %p → %p', (accept, expected) => {
-    const headers = accept === undefined ? {} : { accept }
+    const headers: Record<string, string> = accept === undefined ? {} : { accept }
     expect(wantsJson(requestWith(headers))).toBe(expected)
     // Asked again (the kept answer), and as the full negotiation answers.
     expect(wantsJson(requestWith(headers))).toBe(expected)
