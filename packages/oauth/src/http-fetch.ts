@@ -6,6 +6,7 @@ import {
 } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
+import { BufferedResponse } from './buffered-response.js'
 
 /**
  * The largest provider answer read (token, userinfo, discovery, JWKS): a hostile or broken
@@ -298,7 +299,7 @@ function toResponse({ message, body }: Exchanged): Response {
     if (name === 'content-encoding' || name === 'content-length') continue
     headers.append(name, raw[i + 1]!)
   }
-  return new Response(NULL_BODY_STATUS.has(status) ? null : body, {
+  return new BufferedResponse(NULL_BODY_STATUS.has(status) ? null : body, {
     status,
     statusText: message.statusMessage ?? '',
     headers,
