@@ -32,12 +32,28 @@ function storageOn(
   userCache: Map<string, User> | null,
 ): Storage {
   const ctx: StoreContext = { ...base, db, userCache }
-  const storage: Storage = {
-    user: { ...userStore(ctx), ...socialAuthStore(ctx) },
-    nonce: nonceStore(ctx),
-    association: associationStore(ctx),
-    code: codeStore(ctx),
-    partial: partialStore(ctx),
+  // Each table's store is made on first use: a login's transaction touches two of the five.
+  let user: Storage['user'] | undefined
+  let nonce: Storage['nonce'] | undefined
+  let association: Storage['association'] | undefined
+  let code: Storage['code'] | undefined
+  let partial: Storage['partial'] | undefined
+  return {
+    get user() {
+      return (user ??= { ...userStore(ctx), ...socialAuthStore(ctx) })
+    },
+    get nonce() {
+      return (nonce ??= nonceStore(ctx))
+    },
+    get association() {
+      return (association ??= associationStore(ctx))
+    },
+    get code() {
+      return (code ??= codeStore(ctx))
+    },
+    get partial() {
+      return (partial ??= partialStore(ctx))
+    },
     isIntegrityError,
     transaction(work) {
       return runTransaction(db, base.dialect, async (trx) => {
@@ -50,7 +66,6 @@ function storageOn(
       })
     },
   }
-  return storage
 }
 
 /**
