@@ -1,33 +1,15 @@
-// The strict base64url alphabet of RFC 7515 §2 (RFC 4648 §5 without padding). A table lookup
-// per character: the value of each accepted character, 255 for everything else.
+// The strict base64url alphabet of RFC 7515 §2 (RFC 4648 §5 without padding): the value of
+// each accepted character, 255 for everything else.
 const VALUES = new Uint8Array(128).fill(255)
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 for (let i = 0; i < ALPHABET.length; i += 1) VALUES[ALPHABET.charCodeAt(i)] = i
 
 /**
- * True when `text[start, end)` is canonical, unpadded base64url: only `[A-Za-z0-9_-]`, a length
- * that encodes whole bytes, and zero bits in the unused tail of the last character. Lenient
- * decoders accept more (`+`, `/`, `=`, whitespace, non-zero tail bits) and so would let one
- * token be spelled many ways (CVE-2022-25898).
- *
- * @example
- * ```ts
- * isCanonicalBase64url('eyJhbGciOiJFUzI1NiJ9', 0, 20) // true
- * isCanonicalBase64url('ab+/', 0, 4)                 // false
- * ```
- */
-export function isCanonicalBase64url(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i += 1) {
-    const code = text.charCodeAt(i)
-    if (code >= 128 || VALUES[code] === 255) return false
-  }
-  return hasCanonicalEnd(text, start, end)
-}
-
-/**
- * The rest of {@link isCanonicalBase64url} for `text[start, end)` whose characters are already
- * known to be base64url: a non-empty length that encodes whole bytes, and zero bits in the
- * unused tail of the last character.
+ * The canonical-form rule of unpadded base64url for `text[start, end)`, whose characters are
+ * already known to be `[A-Za-z0-9_-]` (compact-jws checks the alphabet of all three segments
+ * at once): a non-empty length that encodes whole bytes, and zero bits in the unused tail of
+ * the last character. Lenient decoders accept more (`+`, `/`, `=`, whitespace, non-zero tail
+ * bits) and so would let one token be spelled many ways (CVE-2022-25898).
  *
  * @example
  * ```ts
@@ -46,7 +28,7 @@ export function hasCanonicalEnd(text: string, start: number, end: number): boole
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0
 }
 
-/** Decodes a segment already checked by {@link isCanonicalBase64url}. */
+/** Decodes a segment already checked by `splitCompactJws` (alphabet and {@link hasCanonicalEnd}). */
 export function decodeBase64url(segment: string): Buffer {
   return Buffer.from(segment, 'base64url')
 }

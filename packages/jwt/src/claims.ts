@@ -1,4 +1,5 @@
 import { TokenExpired, TokenInvalid } from '@social-auth/core'
+import { isStringArray, own } from './own-values.js'
 
 /** A verified JWT claims set: a JSON object (registered claims of RFC 7519 §4.1 and any others). */
 export interface JwtClaims {
@@ -32,17 +33,9 @@ const invalid = (message: string, reason: string): TokenInvalid =>
   new TokenInvalid(message, { reason })
 const isNumericDate = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value)
-const own = (claims: Record<string, unknown>, name: string): unknown =>
-  Object.hasOwn(claims, name) ? claims[name] : undefined
 
 // Names that would be dangerous if code downstream merged the claims into an object.
 const POLLUTING_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype']
-
-function isStringArray(value: unknown): value is readonly string[] {
-  if (!Array.isArray(value)) return false
-  for (const item of value as unknown[]) if (typeof item !== 'string') return false
-  return true
-}
 
 function numericDate(claims: Record<string, unknown>, name: string): number | undefined {
   const value = own(claims, name)

@@ -1,5 +1,6 @@
 import { TokenInvalid } from '@social-auth/core'
 import type { JwtClaims } from './claims.js'
+import { isStringArray, own } from './own-values.js'
 
 /**
  * Who a verified token speaks for: the USSO SDK's `UserData`. Every field is read from the
@@ -35,9 +36,6 @@ export interface UserData {
 const wrongType = (claim: string, expected: string): TokenInvalid =>
   new TokenInvalid(`The token "${claim}" claim is not ${expected}`, { reason: 'claims' })
 
-const own = (claims: Record<string, unknown>, name: string): unknown =>
-  Object.hasOwn(claims, name) ? claims[name] : undefined
-
 type ListForm = 'string' | 'array' | 'either'
 
 const NONE: readonly string[] = Object.freeze([])
@@ -65,12 +63,6 @@ function spaceSeparated(value: string): readonly string[] {
   if (value.indexOf(' ') < 0) return value === '' ? NONE : [value]
   // Empty items come only from repeated, leading or trailing spaces.
   return value.split(' ').filter((item) => item !== '')
-}
-
-function isStringArray(value: unknown): value is readonly string[] {
-  if (!Array.isArray(value)) return false
-  for (const item of value as unknown[]) if (typeof item !== 'string') return false
-  return true
 }
 
 // Up to this many items, a linear search for repeats is cheaper than building a Set (tokens

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import type { JsonWebKeySet } from '@social-auth/core'
 import type { AsymmetricAlgorithm } from './algorithms.js'
+import { own } from './own-values.js'
 
 /** A public key ready for verification, with the algorithms it may verify. */
 export interface VerificationKey {
@@ -26,9 +27,6 @@ const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   EC: ['crv', 'x', 'y'],
   OKP: ['crv', 'x'],
 }
-
-const own = (jwk: Record<string, unknown>, name: string): unknown =>
-  Object.hasOwn(jwk, name) ? jwk[name] : undefined
 
 /**
  * Turns one JWK from a key set into a verification key, or undefined when it is not a usable

@@ -25,8 +25,7 @@ export function providerFetch(options: ProviderFetchOptions): CustomFetch {
   const base = options.fetch ?? httpFetch
   const timeoutMs = timeoutOf(options)
   return (url, init) => {
-    const headers = new Headers(init.headers)
-    if (!headers.has('user-agent')) headers.set('user-agent', options.userAgent)
+    const headers = withUserAgent(init.headers, options.userAgent)
     const request: RequestInit = { ...init, headers, redirect: 'manual' }
     if (init.signal || timeoutMs === undefined) return base(url, request)
     // An AbortSignal.timeout per call costs more than the rest of our fetch; a timer does.
@@ -79,14 +78,20 @@ export function providerRead(options: ProviderFetchOptions): ProviderRead {
   }
   const timeoutMs = timeoutOf(options)
   return async (url, request, maxBytes) => {
-    const headers = new Headers(request.headers)
-    if (!headers.has('user-agent')) headers.set('user-agent', options.userAgent)
+    const headers = withUserAgent(request.headers, options.userAgent)
     const answer = await httpRead(url, { ...request, headers }, { timeoutMs })
     if (!isSuccess(answer.status)) return { status: answer.status, text: '' }
     if (answer.body.length > maxBytes)
       throw new Error(`response body of ${answer.body.length} bytes exceeds ${maxBytes}`)
     return { status: answer.status, text: utf8.decode(answer.body) }
   }
+}
+
+/** The request's headers with ours as `User-Agent` unless it names one (in any case). */
+function withUserAgent(init: RequestInit['headers'], userAgent: string): Headers {
+  const headers = new Headers(init)
+  if (!headers.has('user-agent')) headers.set('user-agent', userAgent)
+  return headers
 }
 
 const timeoutOf = (options: ProviderFetchOptions): number | undefined =>

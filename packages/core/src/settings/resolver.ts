@@ -1,6 +1,7 @@
 import { settingNames } from './prefix.js'
 import { settingSpec } from './schema.js'
 
+// Most names are unset: one property read decides, `hasOwn` only confirms a hit.
 const isSet = (values: Settings, key: string): boolean =>
   values[key] !== undefined && Object.hasOwn(values, key)
 
@@ -46,11 +47,8 @@ export class SettingsResolver {
   /** Looks a setting up; see the class summary for the order. */
   get<T = unknown>(name: string, options: { backend?: string; default?: T } = {}): T {
     const lookup = this.#lookup(name, options.backend)
-    const values = this.#values
     for (const candidate of lookup.names) {
-      // Most names are unset: one property read decides, `hasOwn` only confirms a hit.
-      const value = values[candidate]
-      if (value !== undefined && Object.hasOwn(values, candidate)) return value as T
+      if (isSet(this.#values, candidate)) return this.#values[candidate] as T
     }
     if ('default' in options) return options.default as T
     return lookup.default as T
