@@ -1,4 +1,4 @@
-export { run } from './run.js'
+export { run, type RunIo } from './run.js'
 export { login, type LoginIo } from './login.js'
 export { whoami, apiMe } from './api.js'
 export { readSettings, type CliSettings } from './settings.js'

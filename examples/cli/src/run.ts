@@ -3,20 +3,27 @@ import { loadCredentials, removeCredentials } from './credentials.js'
 import { login, type LoginIo } from './login.js'
 import type { CliSettings } from './settings.js'
 
-const USAGE = `usage: social-auth-cli <command>
+const usage = (program: string): string => `usage: ${program} <command>
 
   login    sign in through the browser and save a token
   whoami   print who the saved token belongs to
   api      call the API's /me with the saved token
   logout   forget the saved token`
 
+/** What {@link run} talks to beyond a login's browser and output. */
+export interface RunIo extends LoginIo {
+  /** How the user starts this program, for the messages that tell them what to type next. */
+  readonly program?: string
+}
+
 /** Runs one command; returns the exit code. */
 export async function run(
   args: readonly string[],
   settings: CliSettings,
-  io: LoginIo = {},
+  io: RunIo = {},
 ): Promise<number> {
   const print = io.print ?? ((line: string) => console.log(line))
+  const program = io.program ?? 'social-auth-cli'
   const command = args[0]
   try {
     switch (command) {
@@ -29,7 +36,7 @@ export async function run(
       case 'api': {
         const credentials = await loadCredentials(settings.credentialsFile)
         if (!credentials) {
-          print('Not signed in; run `social-auth-cli login`.')
+          print(`Not signed in; run \`${program} login\`.`)
           return 1
         }
         print(
@@ -44,7 +51,7 @@ export async function run(
         print('Signed out.')
         return 0
       default:
-        print(USAGE)
+        print(usage(program))
         return command === undefined || command === 'help' ? 0 : 2
     }
   } catch (err) {

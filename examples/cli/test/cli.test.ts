@@ -116,6 +116,20 @@ describe('the CLI signs in through the browser and calls the API', () => {
     expect(lines.at(-1)).toContain('access_denied')
     expect(await loadCredentials(settings().credentialsFile)).toBeUndefined()
   })
+
+  it('tells a signed-out user what to type, by the name they started it with', async () => {
+    const lines: string[] = []
+    const signedOut = { ...settings(), credentialsFile: join(home, 'nobody', 'credentials.json') }
+    const print = (line: string): void => void lines.push(line)
+    expect(
+      await run(['whoami'], signedOut, { program: 'node examples/cli/dist/cli.js', print }),
+    ).toBe(1)
+    expect(await run(['api'], signedOut, { print })).toBe(1)
+    expect(await run(['frobnicate'], signedOut, { program: 'node cli.js', print })).toBe(2)
+    expect(lines[0]).toBe('Not signed in; run `node examples/cli/dist/cli.js login`.')
+    expect(lines[1]).toBe('Not signed in; run `social-auth-cli login`.')
+    expect(lines[2]).toMatch(/^usage: node cli\.js <command>/)
+  })
 })
 
 describe('the native-client routes (RFC 8252, RFC 7636)', () => {

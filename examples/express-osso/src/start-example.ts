@@ -1,5 +1,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { SocialAuthError } from '@social-auth/core'
 import {
   createOssoDevServer,
   DEFAULT_PORT,
@@ -55,8 +56,10 @@ export async function startExample(
     throw err
   }
   const server: Server = (await new Promise((resolve, reject) => {
-    const s = example.app.listen(port, options.host ?? env.HOST ?? '0.0.0.0', () => resolve(s))
-    s.once('error', reject)
+    // Express 5 hands a listen error (a port in use) to this callback, not to an 'error' event.
+    const s = example.app.listen(port, options.host ?? env.HOST ?? '0.0.0.0', (err?: Error) =>
+      err ? reject(err) : resolve(s),
+    )
   }).catch(async (err: unknown) => {
     await example.close()
     await closeOsso?.()
@@ -76,4 +79,18 @@ export async function startExample(
       await closeOsso?.()
     },
   }
+}
+
+/**
+ * The one line `npm start` prints when the example cannot start for a reason the person can fix
+ * (a port taken, a setting missing or wrong); undefined for anything else, whose stack helps.
+ */
+export function describeStartFailure(err: unknown): string | undefined {
+  const listen = err as NodeJS.ErrnoException & { port?: number; address?: string }
+  if (listen?.code === 'EADDRINUSE') {
+    const where = listen.address ? `${listen.address}:${listen.port}` : `port ${listen.port}`
+    return `${where} is already in use: stop what listens there, or set PORT (the app) or OSSO_DEV_PORT (osso-dev) to a free port`
+  }
+  if (err instanceof SocialAuthError) return `${err.code}: ${err.message}`
+  return undefined
 }

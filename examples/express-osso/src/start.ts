@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 // `npm start`: the example on PORT (3000), SQLite under ./data/ unless DATABASE_URL says
 // otherwise, and osso-dev on 9292 when SOCIAL_AUTH_OSSO_BASE_URL is unset.
-import { startExample } from './start-example.js'
+import { describeStartFailure, startExample, type RunningExample } from './start-example.js'
 
-const running = await startExample(process.env)
+let running: RunningExample
+try {
+  running = await startExample(process.env)
+} catch (err) {
+  const reason = describeStartFailure(err)
+  if (reason === undefined) throw err
+  console.error(`express-osso could not start: ${reason}`)
+  process.exit(1)
+}
 const lines = [`express-osso example: ${running.url}`]
 if (running.ossoDevUrl) {
   lines.push(`osso-dev (local Osso) at ${running.ossoDevUrl}: sign in with user@example.com`)

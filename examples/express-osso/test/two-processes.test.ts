@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createOssoDevServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '@social-auth/osso-dev'
 import { TestBrowser } from '@social-auth/express/testing'
@@ -15,6 +16,21 @@ let database: TestDatabase
 let closeOsso: () => Promise<void> = async () => {}
 let ossoUrl = ''
 const children: ChildProcess[] = []
+
+/** Runs `node dist/start.js` expecting it to give up; resolves with its exit code and output. */
+function failedStart(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [startScript], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })))
+}
 
 /** Starts `node dist/start.js` and resolves with the URL it prints once it listens. */
 function startNode(env: Record<string, string>): Promise<string> {
@@ -99,5 +115,53 @@ describe('two app processes on one PostgreSQL with sessions in the database', ()
         social: [{ provider: 'osso' }],
       })
     }
+  }, 60_000)
+})
+
+describe('npm start when it cannot start', () => {
+  const base = {
+    DATABASE_URL: 'sqlite::memory:',
+    SESSION_SECRET: 'start-failures',
+    HOST: '127.0.0.1',
+  }
+
+  it('names a taken port and the variables that move it, without a stack trace', async () => {
+    const taken: Server = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const port = (taken.address() as { port: number }).port
+    try {
+      for (const env of [
+        {
+          ...base,
+          PORT: String(port),
+          SOCIAL_AUTH_OSSO_BASE_URL: ossoUrl,
+          SOCIAL_AUTH_OSSO_KEY: DEMO_CLIENT_ID,
+          SOCIAL_AUTH_OSSO_SECRET: DEMO_CLIENT_SECRET,
+        },
+        // osso-dev's own port, when npm start runs it.
+        { ...base, PORT: '0', OSSO_DEV_PORT: String(port) },
+      ]) {
+        const { code, output } = await failedStart(env)
+        expect(code).toBe(1)
+        expect(output).toContain(`127.0.0.1:${port} is already in use`)
+        expect(output).toContain('OSSO_DEV_PORT')
+        expect(output).not.toMatch(/^\s+at /m)
+      }
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
+  }, 60_000)
+
+  it('prints a misconfiguration as its code and message', async () => {
+    const { code, output } = await failedStart({
+      ...base,
+      PORT: '0',
+      DATABASE_URL: 'mysql://app@db/app',
+    })
+    expect(code).toBe(1)
+    expect(output).toContain(
+      'express-osso could not start: ERR_IMPROPERLY_CONFIGURED: DATABASE_URL must be',
+    )
+    expect(output).not.toMatch(/^\s+at /m)
   }, 60_000)
 })

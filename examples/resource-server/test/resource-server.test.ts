@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import express from 'express'
 import { createIssuer, type MintOptions, type TokenIssuer } from '@social-auth/jwt'
 import { mockGuard, mockUser } from '@social-auth/jwt/testing'
@@ -350,4 +353,32 @@ describe('configuration', () => {
     expect(answer.status).toBe(404)
     expect(answer.body.error).toBe('ERR_NOT_FOUND')
   })
+})
+
+describe('npm run start:resource-server', () => {
+  it('exits with a clear line, not a false "listening", when its port is taken', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url))
+    const script = `${root}examples/resource-server/dist/start.js`
+    // `npm test` builds first; a direct jest run may not have.
+    if (!existsSync(script))
+      spawnSync(process.execPath, [
+        `${root}node_modules/typescript/bin/tsc`,
+        '-b',
+        `${root}examples/resource-server`,
+      ])
+    const taken = await listenLoopback()
+    try {
+      const port = String(taken.port)
+      const run = spawnSync(process.execPath, [script], {
+        env: { PATH: process.env.PATH ?? '', PORT: port, JWT_ISSUER: 'http://127.0.0.1:1' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      })
+      expect(run.status).toBe(1)
+      expect(run.stderr).toContain(`port ${port} is already in use; set PORT to a free one`)
+      expect(run.stdout).not.toContain('resource server on')
+    } finally {
+      await taken.close()
+    }
+  }, 60_000)
 })
