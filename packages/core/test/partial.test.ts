@@ -35,11 +35,14 @@ const setPassword: PipelineStep = async (ctx) => {
   return undefined
 }
 
-/** A step resumable from another browser (an emailed link), after confirmation. */
-const askByMail = partialStep<PipelineContext>(
-  async function askByMail(ctx) {
-    if (ctx.request.answer) return { answer: ctx.request.answer }
-    return redirect(`/check-your-mail?partial_token=${ctx.current_partial!.token}`)
+/**
+ * A step resumable from another browser (an emailed link), after confirmation. Written as the
+ * README writes one, without a type argument: the context is then a pipeline context.
+ */
+const askByMail = partialStep(
+  async ({ request, current_partial }) => {
+    if (request.answer) return { answer: request.answer }
+    return redirect(`/check-your-mail?partial_token=${current_partial!.token}`)
   },
   { allowExternalResume: true },
 )

@@ -67,7 +67,7 @@ function scopeOption(
  * @example
  * ```ts
  * import { Strategy as GitHubStrategy } from 'passport-github2'
- * const github = fromPassport(new GitHubStrategy({ clientID, clientSecret, scope: ['user:email'] }, () => {}))
+ * const github = fromPassport(new GitHubStrategy({ clientID, clientSecret, callbackURL: '/complete/github/', scope: ['user:email'] }, () => {}))
  * const social = await createSocialAuth({ settings: { AUTHENTICATION_BACKENDS: [github] }, storage })
  * ```
  */

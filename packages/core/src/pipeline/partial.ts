@@ -2,7 +2,12 @@ import { toJsonObject, toJsonValue } from '../json.js'
 import { isActionResponse } from '../responses.js'
 import { uuidHex } from '../random.js'
 import type { JsonObject, PartialRecord, Storage } from '../storage/types.js'
-import { SERVICE_KEYS, type PipelineServices, type PipelineStep } from './context.js'
+import {
+  SERVICE_KEYS,
+  type PipelineContext,
+  type PipelineServices,
+  type PipelineStep,
+} from './context.js'
 
 /** Session key holding the token of this browser's paused pipeline (PSA's name). */
 export const PARTIAL_TOKEN_SESSION_KEY = 'partial_pipeline_token'
@@ -88,7 +93,11 @@ export async function loadPartialKwargs(
  * ```
  */
 export function partialStep<
-  C extends PipelineServices & { current_partial?: PartialRecord; [key: string]: unknown },
+  // The default types a step written inline (its parameter not annotated) as a pipeline step.
+  C extends PipelineServices & {
+    current_partial?: PartialRecord
+    [key: string]: unknown
+  } = PipelineContext,
 >(step: PipelineStep<C>, options: PartialStepOptions = {}): PipelineStep<C> {
   const { saveToSession = true, allowExternalResume = false } = options
   const wrapped: PipelineStep<C> = async (ctx) => {
