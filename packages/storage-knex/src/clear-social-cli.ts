@@ -1,11 +1,20 @@
 /** The `clearsocial` command line: PSA's flags, `DATABASE_URL` for the database. */
+import { existsSync } from 'node:fs'
 import type { Knex } from 'knex'
 import { clearSocial, type ClearSocialOptions } from './clear-social.js'
 import { connectDatabase } from './connect.js'
-import { DEFAULT_DATABASE_URL } from './database-url.js'
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './database-url.js'
 
 const USAGE =
   'usage: clearsocial [--age DAYS] [--skip-codes] [--skip-partial]   (database: DATABASE_URL)'
+
+// The tables clearSocial deletes from, all made by the social-auth migrations.
+const TABLES = [
+  'social_auth_code',
+  'social_auth_partial',
+  'social_auth_nonce',
+  'social_auth_association',
+]
 
 /** Reads the command's arguments; throws with the usage on a mistake. */
 export function parseClearSocialArgs(argv: readonly string[]): ClearSocialOptions {
@@ -40,6 +49,10 @@ export async function clearSocialCli(
   env: Record<string, string | undefined> = process.env,
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(USAGE)
+    return 0
+  }
   let options: ClearSocialOptions
   try {
     options = parseClearSocialArgs(argv)
@@ -49,7 +62,22 @@ export async function clearSocialCli(
   }
   let db: Knex | undefined
   try {
-    db = connectDatabase(env.DATABASE_URL || DEFAULT_DATABASE_URL)
+    const url = env.DATABASE_URL || DEFAULT_DATABASE_URL
+    const location = parseDatabaseUrl(url)
+    // Opening a SQLite path creates the file: a mistyped path must not leave an empty database.
+    if (location.kind === 'sqlite' && !location.memory && !existsSync(location.filename)) {
+      out(`clearsocial: no SQLite database at ${location.filename}; set DATABASE_URL to the app's`)
+      return 1
+    }
+    db = connectDatabase(url)
+    const missing: string[] = []
+    for (const table of TABLES) if (!(await db.schema.hasTable(table))) missing.push(table)
+    if (missing.length > 0) {
+      out(
+        `clearsocial: the database has no ${missing.join(', ')}: it is not the app's, or its migrations have not run`,
+      )
+      return 1
+    }
     const removed = await clearSocial(db, options)
     out(
       `clearsocial: removed ${removed.codes} codes, ${removed.partials} partials, ` +

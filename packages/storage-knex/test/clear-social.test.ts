@@ -1,5 +1,8 @@
 /** PSA's `clearsocial`: old unverified codes and partials, stale nonces and associations go. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { clearSocial, knexStorage, migrate } from '../src/index.js'
 import { clearSocialCli, parseClearSocialArgs } from '../src/clear-social-cli.js'
 import {
@@ -138,6 +141,45 @@ describe('the clearsocial command', () => {
       expect(fails).toBe(1)
       expect(lines.at(-1)).toMatch(/^clearsocial: DATABASE_URL must be/)
       expect(lines.join('\n')).not.toContain('hunter2')
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('answers --help with the usage and success', async () => {
+    const lines: string[] = []
+    expect(await clearSocialCli(['--help'], {}, (line) => lines.push(line))).toBe(0)
+    expect(lines).toEqual([expect.stringMatching(/^usage: clearsocial /)])
+  })
+
+  it('refuses a SQLite path with no database, without creating a file there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearsocial-'))
+    try {
+      const file = join(dir, 'typo.sqlite3')
+      const lines: string[] = []
+      const code = await clearSocialCli([], { DATABASE_URL: `sqlite:${file}` }, (line) =>
+        lines.push(line),
+      )
+      expect(code).toBe(1)
+      expect(lines).toEqual([
+        `clearsocial: no SQLite database at ${file}; set DATABASE_URL to the app's`,
+      ])
+      expect(existsSync(file)).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('names the missing tables of a database that was never migrated', async () => {
+    const db = openSqlite()
+    try {
+      await db.knex.raw('create table unrelated (id integer)')
+      const lines: string[] = []
+      expect(await clearSocialCli([], { DATABASE_URL: db.url }, (line) => lines.push(line))).toBe(1)
+      expect(lines).toEqual([
+        'clearsocial: the database has no social_auth_code, social_auth_partial, social_auth_nonce, ' +
+          "social_auth_association: it is not the app's, or its migrations have not run",
+      ])
     } finally {
       await db.destroy()
     }
