@@ -156,6 +156,10 @@ describe('npm start when it cannot start', () => {
     const { code, output } = await failedStart({
       ...base,
       PORT: '0',
+      // A running Osso: npm start would otherwise start osso-dev on 9292, which may be taken.
+      SOCIAL_AUTH_OSSO_BASE_URL: ossoUrl,
+      SOCIAL_AUTH_OSSO_KEY: DEMO_CLIENT_ID,
+      SOCIAL_AUTH_OSSO_SECRET: DEMO_CLIENT_SECRET,
       DATABASE_URL: 'mysql://app@db/app',
     })
     expect(code).toBe(1)
