@@ -37,7 +37,9 @@ export function socialAuthMigrationSource(
   options: MigrationOptions = {},
 ): Knex.MigrationSource<SocialAuthMigration> {
   return {
-    getMigrations: async () => [...MIGRATIONS],
+    // `file` too: the knex CLI's migrate:list prints a pending migration's `file`.
+    getMigrations: async () =>
+      MIGRATIONS.map((migration) => ({ ...migration, file: migration.name })),
     getMigrationName: (migration) => migration.name,
     getMigration: async (migration) => ({
       up: (knex: Knex) => migration.up(knex, options),

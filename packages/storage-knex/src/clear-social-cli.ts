@@ -8,6 +8,9 @@ import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './database-url.js'
 const USAGE =
   'usage: clearsocial [--age DAYS] [--skip-codes] [--skip-partial]   (database: DATABASE_URL)'
 
+// A thousand years: beyond it the cutoff is not a date.
+const MAX_AGE_DAYS = 365_000
+
 // The tables clearSocial deletes from, all made by the social-auth migrations.
 const TABLES = [
   'social_auth_code',
@@ -26,9 +29,10 @@ export function parseClearSocialArgs(argv: readonly string[]): ClearSocialOption
     const [flag, inline] = arg.split('=', 2) as [string, string | undefined]
     if (flag === '--age') {
       const value = inline ?? argv[++i]
+      // Digits only: Number('') is 0, and an empty $AGE in a cron line must not mean "everything".
+      if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) throw new Error(USAGE)
       olderThanDays = Number(value)
-      if (value === undefined || !Number.isFinite(olderThanDays) || olderThanDays < 0)
-        throw new Error(USAGE)
+      if (olderThanDays > MAX_AGE_DAYS) throw new Error(USAGE)
     } else if (arg === '--skip-codes') skipCodes = true
     else if (arg === '--skip-partial') skipPartial = true
     else throw new Error(USAGE)

@@ -47,6 +47,7 @@ export async function clearSocial(
     throw new RangeError('olderThanDays must be a non-negative number')
   const dialect = schemaDialect(knex)
   const cutoff = new Date((options.now ?? new Date()).getTime() - days * DAY_MS)
+  if (Number.isNaN(cutoff.getTime())) throw new RangeError('olderThanDays is too large')
   const cutoffSeconds = Math.floor(cutoff.getTime() / 1000)
   const codes = options.skipCodes
     ? 0

@@ -22,6 +22,11 @@ export interface DatabaseUrlOptions {
   readonly busyTimeoutMs?: number
   /** PostgreSQL pool size; knex's `{ min: 0, max: 10 }` by default. */
   readonly pool?: { readonly min?: number; readonly max?: number }
+  /**
+   * How long opening a PostgreSQL connection may take, in ms; 10000 by default. Without it a
+   * host that accepts the connection and never answers holds a query (and the process) forever.
+   */
+  readonly connectTimeoutMs?: number
 }
 
 /** The SQLite file a `sqlite:` URL names when nothing is configured. */
@@ -65,6 +70,16 @@ interface SqliteConnection {
 // re-prepares them itself after a schema change.
 const STATEMENT_CACHE_SIZE = 256
 
+/**
+ * knex's warnings without the driver's stack: it warns on every failed connection attempt
+ * (`Acquire connection error: <stack>`) while the caller gets the error itself, and a stack
+ * trace for a mistyped password reads like a crash.
+ */
+function warnOneLine(message: unknown): void {
+  const text = typeof message === 'string' ? message : String(message)
+  console.warn(`knex: ${text.split('\n', 1)[0]}`)
+}
+
 /** Makes `connection.prepare` reuse statements by SQL text (bounded). */
 function cachePreparedStatements(connection: SqliteConnection): void {
   const prepare = connection.prepare.bind(connection)
@@ -99,8 +114,12 @@ export function knexConfigFromUrl(url: string, options: DatabaseUrlOptions = {})
   if (location.kind === 'postgres') {
     return {
       client: 'pg',
-      connection: location.url,
+      connection: {
+        connectionString: location.url,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      },
       compileSqlOnError: false,
+      log: { warn: warnOneLine },
       pool: { min: options.pool?.min ?? 0, max: options.pool?.max ?? 10 },
       migrations,
     }
@@ -111,6 +130,7 @@ export function knexConfigFromUrl(url: string, options: DatabaseUrlOptions = {})
     connection: { filename: location.filename },
     useNullAsDefault: true,
     compileSqlOnError: false,
+    log: { warn: warnOneLine },
     pool: {
       min: 1,
       max: 1,

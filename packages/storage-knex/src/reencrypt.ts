@@ -2,6 +2,7 @@
  * Key rotation: rewrites stored tokens under the active key. Put the new key first in the
  * ring (old keys stay, for reading), deploy, then run this once; afterwards the old keys can go.
  */
+import { ImproperlyConfigured } from '@social-auth/core'
 import { schemaDialect } from '@social-auth/migrations'
 import type { Knex } from 'knex'
 import { extraDataCodec, sealedValue } from './extra-data-codec.js'
@@ -47,6 +48,11 @@ export async function reencryptExtraData(
   knex: Knex,
   options: ReencryptOptions,
 ): Promise<ReencryptResult> {
+  // `encryptionFromEnv()` is undefined when SOCIAL_AUTH_ENCRYPTION_KEYS is unset.
+  if (!options.encryption?.keys)
+    throw new ImproperlyConfigured(
+      'Re-encryption needs keys: SOCIAL_AUTH_ENCRYPTION_KEYS is not set',
+    )
   const cipher = createTokenCipher(options.encryption)
   const fields = options.encryption.fields ?? DEFAULT_ENCRYPTED_FIELDS
   const dialect = schemaDialect(knex)

@@ -120,6 +120,18 @@ describe('the clearsocial command', () => {
       skipPartial: true,
     })
     expect(() => parseClearSocialArgs(['--age', 'soon'])).toThrow(/usage/)
+    // An empty value (`--age "$AGE"` with AGE unset) would be 0 days: everything would go.
+    for (const age of [
+      '--age=',
+      "--age=''",
+      '--age=0x10',
+      '--age=-1',
+      '--age=1e3',
+      '--age=99999999999',
+    ])
+      expect(() => parseClearSocialArgs([age])).toThrow(/usage/)
+    expect(() => parseClearSocialArgs(['--age', ''])).toThrow(/usage/)
+    expect(parseClearSocialArgs(['--age=0.5']).olderThanDays).toBe(0.5)
     expect(() => parseClearSocialArgs(['--everything'])).toThrow(/usage/)
   })
 

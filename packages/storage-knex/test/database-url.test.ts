@@ -1,8 +1,9 @@
 /** DATABASE_URL forms (DESIGN.md) and the connections they open. */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { ImproperlyConfigured } from '@social-auth/core'
 import {
   connectDatabase,
@@ -73,7 +74,7 @@ describe('knexConfigFromUrl', () => {
     const config = knexConfigFromUrl('postgres://db/app')
     expect(config).toMatchObject({
       client: 'pg',
-      connection: 'postgres://db/app',
+      connection: { connectionString: 'postgres://db/app', connectionTimeoutMillis: 10_000 },
       migrations: { tableName: 'social_auth_migrations' },
     })
     expect(config.migrations?.migrationSource).toBeDefined()
@@ -86,6 +87,32 @@ describe('knexConfigFromUrl', () => {
 })
 
 describe('connectDatabase', () => {
+  it('gives up on a PostgreSQL host that accepts the connection and never answers', async () => {
+    const sockets: Socket[] = []
+    const silent = createServer((socket) => void sockets.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as AddressInfo
+    const db = connectDatabase(`postgres://app:secret@127.0.0.1:${port}/app`, {
+      connectTimeoutMs: 200,
+    })
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const started = Date.now()
+      await expect(db.raw('select 1')).rejects.toThrow(/timeout/i)
+      // Well before knex's own 60 s acquire timeout.
+      expect(Date.now() - started).toBeLessThan(10_000)
+      // knex's warning, one line: no driver stack for an operator to mistake for a crash.
+      expect(warn.mock.calls.map(([line]) => line)).toEqual([
+        'knex: Acquire connection error: Error: timeout expired',
+      ])
+    } finally {
+      warn.mockRestore()
+      await db.destroy()
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+
   it('opens a SQLite file in a new directory with WAL, foreign keys and a busy timeout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'social-auth-url-'))
     const db = connectDatabase(`sqlite:${join(dir, 'nested', 'deeper', 'app.db')}`, {

@@ -163,6 +163,16 @@ describe.each(['sqlite', 'postgres'] as const)('token encryption on %s', (name) 
     })
   })
 
+  it('refuses to re-encrypt without keys (SOCIAL_AUTH_ENCRYPTION_KEYS unset) and changes nothing', async () => {
+    await linked(undefined, 'plain', { access_token: 'plain-token' })
+    const before = await rawExtraData(db, 'plain')
+    const unset = undefined as unknown as Parameters<typeof reencryptExtraData>[1]['encryption']
+    await expect(reencryptExtraData(db.knex, { encryption: unset })).rejects.toThrow(
+      new ImproperlyConfigured('Re-encryption needs keys: SOCIAL_AUTH_ENCRYPTION_KEYS is not set'),
+    )
+    expect(await rawExtraData(db, 'plain')).toBe(before)
+  })
+
   it('leaves rows it cannot decrypt alone when re-encrypting', async () => {
     await linked({ keys: [{ id: 'lost', key: generateEncryptionKey() }] }, 'lost', {
       access_token: 'lost-token',

@@ -1,6 +1,6 @@
 /** The knex CLI runs the same migrations through the package's knexfile (issue 3). */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +15,12 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const knexCli = fileURLToPath(new URL('../../../node_modules/knex/bin/cli.js', import.meta.url))
 
 /** `npx knex <args> --knexfile fixtures/knexfile.mjs`, from `cwd`. */
-async function knexCommand(args: string[], cwd: string, databaseUrl: string): Promise<string> {
+async function knexCommand(
+  args: string[],
+  cwd: string,
+  databaseUrl: string,
+  initCwd = cwd,
+): Promise<string> {
   const { stdout } = await run(
     process.execPath,
     [knexCli, ...args, '--knexfile', here('./fixtures/knexfile.mjs')],
@@ -26,7 +31,7 @@ async function knexCommand(args: string[], cwd: string, databaseUrl: string): Pr
         ...process.env,
         DATABASE_URL: databaseUrl,
         PWD: cwd,
-        INIT_CWD: cwd,
+        INIT_CWD: initCwd,
         NODE_OPTIONS: `--import ${here('./support/register-ts.mjs')} --no-warnings`,
       },
     },
@@ -47,6 +52,11 @@ describe('npx knex migrate with the package knexfile', () => {
   })
 
   it('migrates a SQLite file named relative to the directory the command ran in', async () => {
+    // migrate:list names the pending migrations (it prints each one's `file`).
+    const pending = await knexCommand(['migrate:list'], dir, 'sqlite:data/cli.sqlite3')
+    expect(pending).toContain('Found 6 Pending Migration file/files.')
+    expect(pending).toContain('0001_users')
+    expect(pending).not.toContain('undefined')
     const out = await knexCommand(['migrate:latest'], dir, 'sqlite:data/cli.sqlite3')
     expect(out).toContain('Batch 1 run: 6 migrations')
     const db = knex({
@@ -63,6 +73,15 @@ describe('npx knex migrate with the package knexfile', () => {
     expect(
       await knexCommand(['migrate:rollback', '--all'], dir, 'sqlite:data/cli.sqlite3'),
     ).toContain('Batch 1 rolled back: 6 migrations')
+  })
+
+  it('resolves a relative path as the app does in an npm script run from a subdirectory', async () => {
+    // npm runs scripts in the package directory (PWD) whatever directory it was typed in
+    // (INIT_CWD), and so runs `npm start`: the migrations must reach the app's file.
+    const sub = join(dir, 'sub')
+    await knexCommand(['migrate:latest'], dir, 'sqlite:data/npm.sqlite3', sub)
+    expect(existsSync(join(dir, 'data', 'npm.sqlite3'))).toBe(true)
+    expect(existsSync(join(sub, 'data', 'npm.sqlite3'))).toBe(false)
   })
 
   it('migrates PostgreSQL from DATABASE_URL and rolls everything back', async () => {
