@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { ImproperlyConfigured } from '@social-auth/core'
 
 /** The example's configuration, from the environment (DESIGN.md's names). */
 export interface ExampleConfig {
@@ -33,18 +34,26 @@ const DEFAULT_DATABASE_URL = 'sqlite:./data/express-osso.sqlite3'
  */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): ExampleConfig {
   const port = Number(env.PORT ?? 3000)
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new TypeError('PORT must be a port number')
+  if (!/^\d+$/.test(String(env.PORT ?? 3000)) || port > 65535)
+    throw new ImproperlyConfigured('PORT must be a port number (0–65535)')
   const secret = env.SESSION_SECRET?.trim()
   if (!secret && env.NODE_ENV === 'production')
-    throw new TypeError('SESSION_SECRET must be set in production')
+    throw new ImproperlyConfigured('SESSION_SECRET must be set in production')
   const blank = (value: string | undefined): string | undefined =>
     value?.trim() ? value.trim() : undefined
+  const publicUrl = blank(env.PUBLIC_URL)
+  if (
+    publicUrl !== undefined &&
+    !(URL.canParse(publicUrl) && /^https?:$/.test(new URL(publicUrl).protocol))
+  )
+    throw new ImproperlyConfigured(
+      'PUBLIC_URL must be an http(s) URL, e.g. https://app.example.com',
+    )
   return {
     port,
     databaseUrl: blank(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     sessionSecret: secret || randomBytes(32).toString('base64url'),
-    publicUrl: blank(env.PUBLIC_URL),
+    publicUrl,
     trustProxy: blank(env.TRUST_PROXY),
     ossoBaseUrl: blank(env.SOCIAL_AUTH_OSSO_BASE_URL),
     oidcEndpoint: blank(env.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT),

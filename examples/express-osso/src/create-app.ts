@@ -2,6 +2,7 @@ import express, { type Express } from 'express'
 import type { Knex } from 'knex'
 import {
   createSocialAuth,
+  ImproperlyConfigured,
   settingsFromEnv,
   PENDING_LINK_SESSION_KEY,
   type BackendEntry,
@@ -90,7 +91,7 @@ export async function createApp(
 ): Promise<ExampleApp> {
   const config = configFromEnv(env)
   if (!config.ossoBaseUrl) {
-    throw new TypeError(
+    throw new ImproperlyConfigured(
       'SOCIAL_AUTH_OSSO_BASE_URL is not set: run `npm start` (it starts osso-dev) or point it at your Osso',
     )
   }
@@ -159,7 +160,14 @@ function buildApp(
   // cookie flag); without PUBLIC_URL the app is reached directly and trusts nobody.
   const trust =
     config.trustProxy ?? (config.publicUrl ? 'loopback, linklocal, uniquelocal' : undefined)
-  if (trust !== undefined) app.set('trust proxy', trust)
+  if (trust !== undefined) {
+    try {
+      app.set('trust proxy', trust)
+    } catch (err) {
+      // proxy-addr's reason ("invalid IP address: …") names the bad entry.
+      throw new ImproperlyConfigured(`TRUST_PROXY: ${(err as Error).message}`)
+    }
+  }
   app.use(securityHeaders)
   app.get('/style.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET)

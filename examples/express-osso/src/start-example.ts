@@ -83,14 +83,32 @@ export async function startExample(
 
 /**
  * The one line `npm start` prints when the example cannot start for a reason the person can fix
- * (a port taken, a setting missing or wrong); undefined for anything else, whose stack helps.
+ * (a port taken, a setting missing or wrong, a database it cannot reach); undefined for anything
+ * else, whose stack helps. Never the DATABASE_URL itself: it may hold a password.
  */
 export function describeStartFailure(err: unknown): string | undefined {
-  const listen = err as NodeJS.ErrnoException & { port?: number; address?: string }
-  if (listen?.code === 'EADDRINUSE') {
-    const where = listen.address ? `${listen.address}:${listen.port}` : `port ${listen.port}`
+  if (err instanceof SocialAuthError) return `${err.code}: ${err.message}`
+  const failure = err as (Error & { code?: unknown; port?: number; address?: string }) | null
+  const code = typeof failure?.code === 'string' ? failure.code : undefined
+  if (code === 'EADDRINUSE') {
+    const where = failure!.address
+      ? `${failure!.address}:${failure!.port}`
+      : `port ${failure!.port}`
     return `${where} is already in use: stop what listens there, or set PORT (the app) or OSSO_DEV_PORT (osso-dev) to a free port`
   }
-  if (err instanceof SocialAuthError) return `${err.code}: ${err.message}`
+  const detail = failure?.message || code
+  if (code !== undefined && UNREACHABLE.has(code))
+    return `the database cannot be reached (${detail}): check the host and port in DATABASE_URL`
+  if (code !== undefined && (REFUSED_BY_POSTGRES.has(code) || code.startsWith('SQLITE_')))
+    return `the database refused the app (${detail}): check DATABASE_URL`
+  if (code !== undefined && UNWRITABLE.has(code))
+    return `the SQLite file cannot be created (${detail}): check the path in DATABASE_URL`
+  if (failure?.name === 'KnexTimeoutError' || failure?.message === 'timeout expired')
+    return 'the database did not answer in time: check the host and port in DATABASE_URL'
   return undefined
 }
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH'])
+// PostgreSQL's SQLSTATEs for a wrong password or user (28xxx) and a missing database (3D000).
+const REFUSED_BY_POSTGRES = new Set(['28P01', '28000', '3D000'])
+const UNWRITABLE = new Set(['EEXIST', 'ENOTDIR', 'EACCES', 'EROFS', 'EISDIR'])

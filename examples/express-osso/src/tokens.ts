@@ -1,6 +1,6 @@
 import type { Express, Request } from 'express'
 import type { JWK } from 'jose'
-import type { SocialAuth, User } from '@social-auth/core'
+import { ImproperlyConfigured, type SocialAuth, type User } from '@social-auth/core'
 import {
   bodyField,
   clientAddress,
@@ -36,7 +36,7 @@ export async function appIssuer(
   return createIssuer({
     issuer: (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, ''),
     audience: env.API_AUDIENCE?.trim() || DEFAULT_API_AUDIENCE,
-    ...(keys ? { privateKeys: JSON.parse(keys) as JWK[] } : {}),
+    ...(keys ? { privateKeys: signingKeys(keys) } : {}),
   })
 }
 
@@ -118,4 +118,17 @@ export function installTokenRoutes(
       }),
     }),
   )
+}
+
+/** `APP_SIGNING_KEYS`: a JSON array of private JWKs (the issuer checks each key itself). */
+function signingKeys(json: string): JWK[] {
+  let keys: unknown
+  try {
+    keys = JSON.parse(json)
+  } catch {
+    keys = undefined
+  }
+  if (!Array.isArray(keys))
+    throw new ImproperlyConfigured('APP_SIGNING_KEYS must be a JSON array of private JWKs')
+  return keys as JWK[]
 }

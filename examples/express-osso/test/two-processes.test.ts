@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createOssoDevServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '@social-auth/osso-dev'
 import { TestBrowser } from '@social-auth/express/testing'
+import { listenLoopback } from '../../../test/support/loopback.js'
 import { createTestDatabase, type TestDatabase } from './pg-database.js'
 import { confirmUsername, json, queueOssoLogin, submitEmail } from './support.js'
 
@@ -152,20 +153,38 @@ describe('npm start when it cannot start', () => {
     }
   }, 60_000)
 
-  it('prints a misconfiguration as its code and message', async () => {
-    const { code, output } = await failedStart({
-      ...base,
-      PORT: '0',
+  it('prints a misconfiguration or an unreachable database as one line', async () => {
+    const osso = {
       // A running Osso: npm start would otherwise start osso-dev on 9292, which may be taken.
       SOCIAL_AUTH_OSSO_BASE_URL: ossoUrl,
       SOCIAL_AUTH_OSSO_KEY: DEMO_CLIENT_ID,
       SOCIAL_AUTH_OSSO_SECRET: DEMO_CLIENT_SECRET,
-      DATABASE_URL: 'mysql://app@db/app',
-    })
-    expect(code).toBe(1)
-    expect(output).toContain(
-      'express-osso could not start: ERR_IMPROPERLY_CONFIGURED: DATABASE_URL must be',
-    )
-    expect(output).not.toMatch(/^\s+at /m)
-  }, 60_000)
+    }
+    const closed = await listenLoopback()
+    await closed.close()
+    const cases: [Record<string, string>, string][] = [
+      [
+        { DATABASE_URL: 'mysql://app:hunter2@db/app' },
+        'ERR_IMPROPERLY_CONFIGURED: DATABASE_URL must be',
+      ],
+      [{ PORT: 'abc' }, 'ERR_IMPROPERLY_CONFIGURED: PORT must be a port number'],
+      [{ NODE_ENV: 'production', SESSION_SECRET: '' }, 'SESSION_SECRET must be set in production'],
+      [{ PUBLIC_URL: 'notaurl' }, 'PUBLIC_URL must be an http(s) URL'],
+      [{ TRUST_PROXY: 'bogus' }, 'ERR_IMPROPERLY_CONFIGURED: TRUST_PROXY: invalid IP address'],
+      [{ APP_SIGNING_KEYS: 'notjson' }, 'APP_SIGNING_KEYS must be a JSON array'],
+      [
+        { DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${closed.port}/app` },
+        'the database cannot be reached',
+      ],
+      [{ DATABASE_URL: 'sqlite:/etc/hostname/app.sqlite3' }, 'the SQLite file cannot be created'],
+    ]
+    for (const [env, expected] of cases) {
+      const { code, output } = await failedStart({ ...base, PORT: '0', ...osso, ...env })
+      expect(code).toBe(1)
+      expect(output).toContain(`express-osso could not start: `)
+      expect(output).toContain(expected)
+      expect(output).not.toMatch(/^\s+at /m)
+      expect(output).not.toContain('hunter2')
+    }
+  }, 120_000)
 })
