@@ -102,7 +102,7 @@ describe('connectDatabase', () => {
       // Well before knex's own 60 s acquire timeout.
       expect(Date.now() - started).toBeLessThan(10_000)
       // knex's warning, one line: no driver stack for an operator to mistake for a crash.
-      expect(warn.mock.calls.map(([line]) => line)).toEqual([
+      expect(warn.mock.calls.map(([line]) => String(line))).toEqual([
         'knex: Acquire connection error: Error: timeout expired',
       ])
     } finally {
