@@ -20,24 +20,38 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { createOssoDevServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '@social-auth/osso-dev'
 import { TestBrowser, findForm } from '@social-auth/express/testing'
 import { createApp } from '../examples/express-osso/dist/index.js'
 import { createBaselineApp } from './baselines/passport-oauth2-app.mjs'
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((arg) => /^--([a-z]+)=(.*)$/.exec(arg))
-    .filter(Boolean)
-    .map(([, key, value]) => [key, value]),
-)
+const USAGE = 'usage: node bench/login-bench.mjs [--rounds=10] [--logins=100] [--concurrency=1,16]'
+/** The usage and exit 2: a typo must not run (and record) the defaults. */
+const refuse = (reason) => {
+  console.error(`${reason}\n${USAGE}`)
+  process.exit(2)
+}
+let args
+try {
+  args = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '10' },
+      logins: { type: 'string', default: '100' },
+      concurrency: { type: 'string', default: '1,16' },
+    },
+  }).values
+} catch (err) {
+  refuse(err.message)
+}
+const count = (name, text) =>
+  /^[1-9]\d*$/.test(text)
+    ? Number(text)
+    : refuse(`--${name} must be a whole number ≥ 1, not ${JSON.stringify(text)}`)
 // Ten rounds: on a shared machine a burst of outside load can sink one round of either app.
-const rounds = Number(args.rounds ?? 10)
-const loginsPerSlice = Number(args.logins ?? 100)
-const levels = String(args.concurrency ?? '1,16')
-  .split(',')
-  .map(Number)
+const rounds = count('rounds', args.rounds)
+const loginsPerSlice = count('logins', args.logins)
+const levels = args.concurrency.split(',').map((level) => count('concurrency', level))
 const RETURNING = 50
 const command = `node bench/login-bench.mjs --rounds=${rounds} --logins=${loginsPerSlice} --concurrency=${levels.join(',')}`
 

@@ -10,10 +10,19 @@ execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b'],
   cwd: root,
 })
 const wanted = process.argv.slice(2)
-const benches = readdirSync(`${root}bench`)
+const all = readdirSync(`${root}bench`)
   .filter((file) => file.endsWith('.mjs'))
-  .filter((file) => wanted.length === 0 || wanted.some((name) => file.includes(name)))
   .sort()
+const benches = all.filter(
+  (file) => wanted.length === 0 || wanted.some((name) => file.includes(name)),
+)
+// A mistyped name (or a flag meant for one bench) must not pass as "all benches ran".
+const unknown = wanted.filter((name) => !all.some((file) => file.includes(name)))
+if (unknown.length > 0) {
+  console.error(`no bench matches ${unknown.join(', ')}; the benches: ${all.join(', ')}`)
+  console.error('flags go to a bench itself: node bench/login-bench.mjs --rounds=3')
+  process.exit(2)
+}
 let failed = 0
 for (const file of benches) {
   console.log(`\n› bench/${file}`)
