@@ -152,6 +152,21 @@ describe('a JWKS outage', () => {
     }
   })
 
+  it("holds the process open while a 'timeout' fetch hangs, as a real socket would", async () => {
+    const local = createTestKit({ algorithm: 'EdDSA' })
+    local.jwks.fail('timeout')
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+    const before = timers()
+    const controller = new AbortController()
+    const pending = local.jwks.fetch(local.jwks.url, { signal: controller.signal })
+    // The verifier's own AbortSignal.timeout is unref'd: outside jest nothing else would wait.
+    expect(timers()).toBe(before + 1)
+    controller.abort(new Error('gave up'))
+    await expect(pending).rejects.toThrow('gave up')
+    expect(timers()).toBe(before)
+  })
+
   it('keeps verifying with the last good keys during an outage, and answers 401 for unknown kids then', async () => {
     const time = clock()
     const local = createTestKit({ algorithm: 'ES256', now: time.now })

@@ -85,7 +85,23 @@ export function mockJwksFetch(
         return new Response('<html>not json</html>', { status: 200 })
       case 'timeout':
         return new Promise((_resolve, reject) => {
-          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error))
+          const signal = init?.signal
+          if (!signal) return // as a real fetch to a hung server without a deadline: never
+          if (signal.aborted) {
+            reject(signal.reason as Error)
+            return
+          }
+          // A hung server's open socket keeps the process alive until the caller gives up; so
+          // does this, or a script outside jest would end before its timeout fires.
+          const hold = setInterval(() => {}, 60_000)
+          signal.addEventListener(
+            'abort',
+            () => {
+              clearInterval(hold)
+              reject(signal.reason as Error)
+            },
+            { once: true },
+          )
         })
       default:
         return Response.json(state.keys)
