@@ -27,10 +27,13 @@ export interface SocialAuthStrategyOptions extends RequestStrategyOptions {
 /** What `req.authInfo` holds after a successful `passport.authenticate` (with `authInfo`). */
 export interface SocialAuthInfo {
   readonly backend: string
-  /** The account that was used or linked. */
+  /** The account signed in with, without its tokens; null when someone was signed in already. */
   readonly social: SocialAccount | null
   readonly isNew: boolean
-  /** True when the login linked an account to the user already logged in. */
+  /**
+   * True when someone was signed in already: the pipeline ran for them (no new login) and the
+   * account is now linked to them, newly or as before.
+   */
   readonly linked: boolean
   /** Where social-auth would send the browser (`next`, `LOGIN_REDIRECT_URL`, …). */
   readonly redirect: string | undefined
