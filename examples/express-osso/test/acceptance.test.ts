@@ -69,7 +69,7 @@ describe('signing in with an email through Osso', () => {
     const profile = await browser.get(`${stack.appUrl}/profile`, json)
     expect(profile.json()).toEqual({
       user: {
-        id: expect.anything(),
+        id: expect.stringMatching(/^\d+$/),
         username: 'ada',
         email: 'user@example.com',
         first_name: expect.anything(),

@@ -19,7 +19,9 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 export function profileJson(user: User, accounts: readonly UserSocialAuth[]): unknown {
   return {
     user: {
-      id: user.id,
+      // A string on every database (PostgreSQL's bigint ids arrive as strings, SQLite's as
+      // numbers), as the token's `sub` is: a JSON client sees one type.
+      id: String(user.id),
       username: user.username ?? null,
       email: user.email ?? null,
       first_name: user.first_name ?? null,
