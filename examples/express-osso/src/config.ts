@@ -12,7 +12,7 @@ export interface ExampleConfig {
   /** `PUBLIC_URL`, when the app runs behind a proxy. */
   readonly publicUrl: string | undefined
   /** `TRUST_PROXY`: Express's `trust proxy` value (default: loopback and private networks when PUBLIC_URL is set). */
-  readonly trustProxy: string | undefined
+  readonly trustProxy: boolean | number | string | undefined
   /** `SOCIAL_AUTH_OSSO_BASE_URL`; unset means `npm start` runs osso-dev on 9292. */
   readonly ossoBaseUrl: string | undefined
   /** `SOCIAL_AUTH_OIDC_OIDC_ENDPOINT`: turns the generic `oidc` backend on. */
@@ -33,30 +33,59 @@ const DEFAULT_DATABASE_URL = 'sqlite:./data/express-osso.sqlite3'
  * ```
  */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): ExampleConfig {
-  const port = Number(env.PORT ?? 3000)
-  if (!/^\d+$/.test(String(env.PORT ?? 3000)) || port > 65535)
-    throw new ImproperlyConfigured('PORT must be a port number (0–65535)')
-  const secret = env.SESSION_SECRET?.trim()
-  if (!secret && env.NODE_ENV === 'production')
-    throw new ImproperlyConfigured('SESSION_SECRET must be set in production')
   const blank = (value: string | undefined): string | undefined =>
     value?.trim() ? value.trim() : undefined
+  const port = portNumber('PORT', blank(env.PORT)) ?? 3000
+  const secret = blank(env.SESSION_SECRET)
+  if (!secret && env.NODE_ENV === 'production')
+    throw new ImproperlyConfigured('SESSION_SECRET must be set in production')
   const publicUrl = blank(env.PUBLIC_URL)
-  if (
-    publicUrl !== undefined &&
-    !(URL.canParse(publicUrl) && /^https?:$/.test(new URL(publicUrl).protocol))
-  )
-    throw new ImproperlyConfigured(
-      'PUBLIC_URL must be an http(s) URL, e.g. https://app.example.com',
-    )
+  const trustProxy = blank(env.TRUST_PROXY)
   return {
     port,
     databaseUrl: blank(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     sessionSecret: secret || randomBytes(32).toString('base64url'),
-    publicUrl,
-    trustProxy: blank(env.TRUST_PROXY),
+    publicUrl: publicUrl === undefined ? undefined : publicOrigin(publicUrl),
+    trustProxy: trustProxy === undefined ? undefined : trustProxyValue(trustProxy),
     ossoBaseUrl: blank(env.SOCIAL_AUTH_OSSO_BASE_URL),
     oidcEndpoint: blank(env.SOCIAL_AUTH_OIDC_OIDC_ENDPOINT),
     generatedSecret: !secret,
   }
+}
+
+/** A port variable's number (undefined when unset); 0 asks the system for a free port. */
+export function portNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const port = Number(value.trim())
+  if (!/^\d+$/.test(value.trim()) || port > 65535)
+    throw new ImproperlyConfigured(`${name} must be a port number (0–65535)`)
+  return port
+}
+
+/**
+ * `PUBLIC_URL` in one spelling (`HTTPS://App.example.com/` → `https://app.example.com`), so the
+ * Secure-cookie check, the token issuer and osso-dev's redirect URI all see the same origin.
+ */
+function publicOrigin(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined
+  if (
+    !url ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
+    throw new ImproperlyConfigured(
+      'PUBLIC_URL must be an http(s) URL without a query, a fragment or credentials, e.g. https://app.example.com',
+    )
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+/** `TRUST_PROXY` as Express reads `trust proxy`: true/false, a hop count, or addresses. */
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true'
+  if (/^\d+$/.test(value)) return Number(value)
+  return value
 }

@@ -7,6 +7,7 @@ import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
 } from '@social-auth/osso-dev'
+import { configFromEnv, portNumber } from './config.js'
 import { createApp, type CreateAppOptions, type ExampleApp } from './create-app.js'
 
 /** A running example: the app, and osso-dev when it was started for it. */
@@ -34,14 +35,19 @@ export async function startExample(
   options: CreateAppOptions & { host?: string } = {},
 ): Promise<RunningExample> {
   const appEnv: Record<string, string | undefined> = { ...env }
-  const port = Number(env.PORT ?? 3000)
+  // Read first: a wrong setting fails before osso-dev starts.
+  const { port, publicUrl } = configFromEnv(env)
+  const host = options.host ?? (env.HOST?.trim() || '0.0.0.0')
   let closeOsso: (() => Promise<void>) | undefined
   let ossoDevUrl: string | undefined
   if (!env.SOCIAL_AUTH_OSSO_BASE_URL?.trim()) {
-    const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, '')
     // The demo client already allows localhost:3000 and any 127.0.0.1 port; add this app's URI.
-    const osso = createOssoDevServer({ extraRedirectUris: [`${publicUrl}/complete/osso/`] })
-    const listener = await osso.listen(Number(env.OSSO_DEV_PORT ?? DEFAULT_PORT), '127.0.0.1')
+    const appUrl = publicUrl ?? `http://localhost:${port}`
+    const osso = createOssoDevServer({ extraRedirectUris: [`${appUrl}/complete/osso/`] })
+    const ossoPort = portNumber('OSSO_DEV_PORT', env.OSSO_DEV_PORT) ?? DEFAULT_PORT
+    const listener = await osso.listen(ossoPort, '127.0.0.1').catch((cause: unknown) => {
+      throw new ListenFailed('osso-dev', '127.0.0.1', ossoPort, cause)
+    })
     closeOsso = () => listener.close()
     ossoDevUrl = listener.url
     appEnv.SOCIAL_AUTH_OSSO_BASE_URL = listener.url
@@ -57,8 +63,8 @@ export async function startExample(
   }
   const server: Server = (await new Promise((resolve, reject) => {
     // Express 5 hands a listen error (a port in use) to this callback, not to an 'error' event.
-    const s = example.app.listen(port, options.host ?? env.HOST ?? '0.0.0.0', (err?: Error) =>
-      err ? reject(err) : resolve(s),
+    const s = example.app.listen(port, host, (err?: Error) =>
+      err ? reject(new ListenFailed('app', host, port, err)) : resolve(s),
     )
   }).catch(async (err: unknown) => {
     await example.close()
@@ -81,6 +87,19 @@ export async function startExample(
   }
 }
 
+/** A server of `npm start` that could not listen: which one, where, and the system's reason. */
+export class ListenFailed extends Error {
+  constructor(
+    readonly server: 'app' | 'osso-dev',
+    readonly host: string,
+    readonly port: number,
+    cause: unknown,
+  ) {
+    super(`${server} could not listen on ${host}:${port}`, { cause })
+    this.name = 'ListenFailed'
+  }
+}
+
 /**
  * The one line `npm start` prints when the example cannot start for a reason the person can fix
  * (a port taken, a setting missing or wrong, a database it cannot reach); undefined for anything
@@ -88,18 +107,13 @@ export async function startExample(
  */
 export function describeStartFailure(err: unknown): string | undefined {
   if (err instanceof SocialAuthError) return `${err.code}: ${err.message}`
-  const failure = err as (Error & { code?: unknown; port?: number; address?: string }) | null
+  if (err instanceof ListenFailed) return describeListenFailure(err)
+  const failure = err as (Error & { code?: unknown }) | null
   const code = typeof failure?.code === 'string' ? failure.code : undefined
-  if (code === 'EADDRINUSE') {
-    const where = failure!.address
-      ? `${failure!.address}:${failure!.port}`
-      : `port ${failure!.port}`
-    return `${where} is already in use: stop what listens there, or set PORT (the app) or OSSO_DEV_PORT (osso-dev) to a free port`
-  }
   const detail = failure?.message || code
   if (code !== undefined && UNREACHABLE.has(code))
     return `the database cannot be reached (${detail}): check the host and port in DATABASE_URL`
-  if (code !== undefined && (REFUSED_BY_POSTGRES.has(code) || code.startsWith('SQLITE_')))
+  if (code !== undefined && (REFUSED_BY_POSTGRES.has(code) || UNOPENABLE_SQLITE.has(code)))
     return `the database refused the app (${detail}): check DATABASE_URL`
   if (code !== undefined && UNWRITABLE.has(code))
     return `the SQLite file cannot be created (${detail}): check the path in DATABASE_URL`
@@ -108,7 +122,34 @@ export function describeStartFailure(err: unknown): string | undefined {
   return undefined
 }
 
+function describeListenFailure(err: ListenFailed): string {
+  const where = `${err.host}:${err.port}`
+  const portVariable = err.server === 'app' ? 'PORT' : 'OSSO_DEV_PORT'
+  const code = (err.cause as NodeJS.ErrnoException | undefined)?.code
+  switch (code) {
+    case 'EADDRINUSE':
+      return `${where} is already in use: stop what listens there, or set ${portVariable} to a free port`
+    case 'EACCES':
+      return `${err.server} may not listen on ${where} (ports below 1024 need privileges): set ${portVariable} to a higher port`
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `HOST=${err.host} is not an address of this machine: set HOST to one (0.0.0.0 for all, 127.0.0.1 for this machine only)`
+    default:
+      return `${err.server} could not listen on ${where}: ${(err.cause as Error | undefined)?.message ?? code}`
+  }
+}
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH'])
 // PostgreSQL's SQLSTATEs for a wrong password or user (28xxx) and a missing database (3D000).
 const REFUSED_BY_POSTGRES = new Set(['28P01', '28000', '3D000'])
+// A file SQLite cannot open as a database; other SQLITE_ codes are bugs and keep their stack.
+const UNOPENABLE_SQLITE = new Set([
+  'SQLITE_CANTOPEN',
+  'SQLITE_NOTADB',
+  'SQLITE_READONLY',
+  'SQLITE_PERM',
+  'SQLITE_CORRUPT',
+  'SQLITE_AUTH',
+])
 const UNWRITABLE = new Set(['EEXIST', 'ENOTDIR', 'EACCES', 'EROFS', 'EISDIR'])

@@ -128,7 +128,8 @@ function signingKeys(json: string): JWK[] {
   } catch {
     keys = undefined
   }
-  if (!Array.isArray(keys))
+  // An empty list would let each node make its own keys: tokens of one would fail on another.
+  if (!Array.isArray(keys) || keys.length === 0)
     throw new ImproperlyConfigured('APP_SIGNING_KEYS must be a JSON array of private JWKs')
   return keys as JWK[]
 }

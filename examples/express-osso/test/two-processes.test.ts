@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createOssoDevServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '@social-auth/osso-dev'
 import { TestBrowser } from '@social-auth/express/testing'
@@ -131,21 +133,39 @@ describe('npm start when it cannot start', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
     const port = (taken.address() as { port: number }).port
     try {
-      for (const env of [
-        {
-          ...base,
-          PORT: String(port),
-          SOCIAL_AUTH_OSSO_BASE_URL: ossoUrl,
-          SOCIAL_AUTH_OSSO_KEY: DEMO_CLIENT_ID,
-          SOCIAL_AUTH_OSSO_SECRET: DEMO_CLIENT_SECRET,
-        },
+      const cases: [Record<string, string>, string][] = [
+        [
+          {
+            ...base,
+            PORT: String(port),
+            SOCIAL_AUTH_OSSO_BASE_URL: ossoUrl,
+            SOCIAL_AUTH_OSSO_KEY: DEMO_CLIENT_ID,
+            SOCIAL_AUTH_OSSO_SECRET: DEMO_CLIENT_SECRET,
+          },
+          `127.0.0.1:${port} is already in use: stop what listens there, or set PORT to a free port`,
+        ],
         // osso-dev's own port, when npm start runs it.
-        { ...base, PORT: '0', OSSO_DEV_PORT: String(port) },
-      ]) {
+        [
+          { ...base, PORT: '0', OSSO_DEV_PORT: String(port) },
+          `127.0.0.1:${port} is already in use: stop what listens there, or set OSSO_DEV_PORT to a free port`,
+        ],
+        // A HOST that is no address of this machine is not blamed on the database.
+        [
+          {
+            ...base,
+            PORT: '0',
+            HOST: 'no-such-host.invalid',
+            SOCIAL_AUTH_OSSO_BASE_URL: ossoUrl,
+            SOCIAL_AUTH_OSSO_KEY: DEMO_CLIENT_ID,
+            SOCIAL_AUTH_OSSO_SECRET: DEMO_CLIENT_SECRET,
+          },
+          'HOST=no-such-host.invalid is not an address of this machine',
+        ],
+      ]
+      for (const [env, expected] of cases) {
         const { code, output } = await failedStart(env)
         expect(code).toBe(1)
-        expect(output).toContain(`127.0.0.1:${port} is already in use`)
-        expect(output).toContain('OSSO_DEV_PORT')
+        expect(output).toContain(`express-osso could not start: ${expected}`)
         expect(output).not.toMatch(/^\s+at /m)
       }
     } finally {
@@ -162,6 +182,9 @@ describe('npm start when it cannot start', () => {
     }
     const closed = await listenLoopback()
     await closed.close()
+    // A regular file where the SQLite file's directory should be.
+    const notADirectory = join(mkdtempSync(join(tmpdir(), 'start-failures-')), 'file')
+    writeFileSync(notADirectory, '')
     const cases: [Record<string, string>, string][] = [
       [
         { DATABASE_URL: 'mysql://app:hunter2@db/app' },
@@ -176,7 +199,19 @@ describe('npm start when it cannot start', () => {
         { DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${closed.port}/app` },
         'the database cannot be reached',
       ],
-      [{ DATABASE_URL: 'sqlite:/etc/hostname/app.sqlite3' }, 'the SQLite file cannot be created'],
+      [
+        { DATABASE_URL: `sqlite:${notADirectory}/app.sqlite3` },
+        'the SQLite file cannot be created',
+      ],
+      [
+        { SOCIAL_AUTH_OSSO_BASE_URL: '', OSSO_DEV_PORT: '70000' },
+        'ERR_IMPROPERLY_CONFIGURED: OSSO_DEV_PORT must be a port number',
+      ],
+      [{ APP_SIGNING_KEYS: '[]' }, 'APP_SIGNING_KEYS must be a JSON array of private JWKs'],
+      [
+        { PUBLIC_URL: 'https://app.example.com/?x=1' },
+        'PUBLIC_URL must be an http(s) URL without a query',
+      ],
     ]
     for (const [env, expected] of cases) {
       const { code, output } = await failedStart({ ...base, PORT: '0', ...osso, ...env })
