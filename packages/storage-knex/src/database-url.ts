@@ -6,6 +6,8 @@ import { isAbsolute, resolve } from 'node:path'
 import { ImproperlyConfigured } from '@social-auth/core'
 import { migrationConfig, type MigrationOptions } from '@social-auth/migrations'
 import type { Knex } from 'knex'
+// CommonJS without named exports for Node's ESM loader: the default import is module.exports.
+import pgConnectionString from 'pg-connection-string'
 
 /** Where `DATABASE_URL` points. */
 export type DatabaseLocation =
@@ -23,8 +25,9 @@ export interface DatabaseUrlOptions {
   /** PostgreSQL pool size; knex's `{ min: 0, max: 10 }` by default. */
   readonly pool?: { readonly min?: number; readonly max?: number }
   /**
-   * How long opening a PostgreSQL connection may take, in ms; 10000 by default. Without it a
-   * host that accepts the connection and never answers holds a query (and the process) forever.
+   * How long opening a PostgreSQL connection may take, in ms; 10000 by default, or libpq's
+   * `connect_timeout` (seconds, 0 for none) when the URL carries it. Without a deadline a host
+   * that accepts the connection and never answers holds a query (and the process) forever.
    */
   readonly connectTimeoutMs?: number
 }
@@ -46,7 +49,15 @@ const FORMS =
  */
 export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): DatabaseLocation {
   const value = url.trim()
-  if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value }
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    // An unencoded '#', '/' or '?' in the password breaks the URL; the driver would then
+    // connect somewhere else (knex falls back to defaults) or fail with a stack trace.
+    if (!URL.canParse(value))
+      throw new ImproperlyConfigured(
+        'DATABASE_URL is not a valid URL: percent-encode special characters in the user and password',
+      )
+    return { kind: 'postgres', url: value }
+  }
   if (!/^sqlite:/i.test(value)) throw new ImproperlyConfigured(FORMS)
   let path = value.slice('sqlite:'.length)
   if (path === ':memory:') return { kind: 'sqlite', filename: ':memory:', memory: true }
@@ -69,6 +80,23 @@ interface SqliteConnection {
 // the same dozen statements each time; better-sqlite3 statements are reusable and SQLite
 // re-prepares them itself after a schema change.
 const STATEMENT_CACHE_SIZE = 256
+
+/**
+ * The URL read as knex reads it (the same parser and version, so the same fields, and a
+ * `password` field that knex then hides from logs and inspection), plus a connect deadline.
+ */
+function postgresConnection(url: string, timeoutMs: number | undefined): Knex.PgConnectionConfig {
+  const fields = pgConnectionString.parse(url) as ReturnType<typeof pgConnectionString.parse> & {
+    connect_timeout?: string
+  }
+  const { connect_timeout: inUrl, ...rest } = fields
+  const seconds = inUrl === undefined ? Number.NaN : Number(inUrl)
+  return {
+    ...(rest as Knex.PgConnectionConfig),
+    connectionTimeoutMillis:
+      Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : (timeoutMs ?? 10_000),
+  }
+}
 
 /**
  * knex's warnings without the driver's stack: it warns on every failed connection attempt
@@ -114,10 +142,7 @@ export function knexConfigFromUrl(url: string, options: DatabaseUrlOptions = {})
   if (location.kind === 'postgres') {
     return {
       client: 'pg',
-      connection: {
-        connectionString: location.url,
-        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      },
+      connection: postgresConnection(location.url, options.connectTimeoutMs),
       compileSqlOnError: false,
       log: { warn: warnOneLine },
       pool: { min: options.pool?.min ?? 0, max: options.pool?.max ?? 10 },

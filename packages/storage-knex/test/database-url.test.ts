@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
+import { inspect } from 'node:util'
 import { join } from 'node:path'
 import { describe, expect, it, jest } from '@jest/globals'
 import { ImproperlyConfigured } from '@social-auth/core'
@@ -74,10 +75,45 @@ describe('knexConfigFromUrl', () => {
     const config = knexConfigFromUrl('postgres://db/app')
     expect(config).toMatchObject({
       client: 'pg',
-      connection: { connectionString: 'postgres://db/app', connectionTimeoutMillis: 10_000 },
+      connection: { host: 'db', database: 'app', connectionTimeoutMillis: 10_000 },
       migrations: { tableName: 'social_auth_migrations' },
     })
     expect(config.migrations?.migrationSource).toBeDefined()
+  })
+
+  it('takes libpq connect_timeout (seconds) from the URL over the 10 s default', () => {
+    const timeout = (url: string, ms?: number) =>
+      (knexConfigFromUrl(url, { connectTimeoutMs: ms }).connection as Record<string, unknown>)
+        .connectionTimeoutMillis
+    expect(timeout('postgres://db/app?connect_timeout=30')).toBe(30_000)
+    expect(timeout('postgres://db/app?connect_timeout=0')).toBe(0)
+    expect(timeout('postgres://db/app', 2_000)).toBe(2_000)
+    expect(timeout('postgres://db/app?connect_timeout=soon')).toBe(10_000)
+  })
+
+  it('hands knex the password as a field it hides, never inside a URL string', async () => {
+    const db = connectDatabase('postgres://app:hunter2@127.0.0.1:1/app?sslmode=disable')
+    // knex's client is typed `any`: the two fields it keeps the connection in.
+    const client = db.client as { config: unknown; connectionSettings: { password?: string } }
+    try {
+      expect(inspect(client.config, { depth: 5 })).not.toContain('hunter2')
+      expect(JSON.stringify(client.connectionSettings)).not.toContain('hunter2')
+      expect(client.connectionSettings.password).toBe('hunter2')
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('refuses a PostgreSQL URL that does not parse, without repeating it', () => {
+    for (const url of ['postgres://app:s3cr#t@db/app', 'postgres://app:s3cr/t@db/app']) {
+      expect(() => knexConfigFromUrl(url)).toThrow(ImproperlyConfigured)
+      expect(() => knexConfigFromUrl(url)).toThrow(/percent-encode/)
+      try {
+        knexConfigFromUrl(url)
+      } catch (err) {
+        expect(String((err as Error).message)).not.toContain('s3cr')
+      }
+    }
   })
 
   it('keeps values out of driver error messages', () => {
