@@ -87,7 +87,10 @@ export function createTokenCipher(options: EncryptionOptions): TokenCipher {
   const ring = new Map<string, Buffer>()
   for (const key of options.keys) {
     if (!KEY_ID.test(key.id)) {
-      throw new ImproperlyConfigured(`Encryption key id "${key.id}" must match ${String(KEY_ID)}`)
+      // Never the value: an entry written key:id instead of id:key has the key in this place.
+      throw new ImproperlyConfigured(
+        `An encryption key id must match ${String(KEY_ID)} (is an entry written key:id instead of id:key?)`,
+      )
     }
     if (ring.has(key.id))
       throw new ImproperlyConfigured(`Encryption key id "${key.id}" is listed twice`)

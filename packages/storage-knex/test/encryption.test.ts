@@ -217,6 +217,19 @@ describe('encryption settings', () => {
     ).toThrow(ImproperlyConfigured)
   })
 
+  it('never repeats a key written where its id belongs (key:id instead of id:key)', () => {
+    const key = Buffer.alloc(32, 0xfb).toString('base64') // '+' and '/' cannot be in an id
+    expect(() => encryptionFromEnv({ SOCIAL_AUTH_ENCRYPTION_KEYS: `${key}:k1` })).not.toThrow()
+    const reversed = encryptionFromEnv({ SOCIAL_AUTH_ENCRYPTION_KEYS: `${key}:k1` })!
+    expect(() => createTokenCipher(reversed)).toThrow(ImproperlyConfigured)
+    expect(() => createTokenCipher(reversed)).toThrow(/key:id instead of id:key/)
+    try {
+      createTokenCipher(reversed)
+    } catch (err) {
+      expect(String((err as Error).message)).not.toContain(key.slice(0, 8))
+    }
+  })
+
   it('reads the key ring from SOCIAL_AUTH_ENCRYPTION_KEYS, the first key encrypting', () => {
     expect(encryptionFromEnv({})).toBeUndefined()
     const options = encryptionFromEnv({
