@@ -1,5 +1,6 @@
 import passport from 'passport'
 import {
+  PARTIAL_TOKEN_SESSION_KEY,
   SocialAuthError,
   socialAccount,
   type ActionResponse,
@@ -134,8 +135,9 @@ export class SocialAuthStrategy extends passport.Strategy {
         login.user,
         this.info(login.social ? socialAccount(login.social) : null, login.isNew, false, redirect),
       )
-    } else if (current) {
-      // Logged in already: the pipeline linked the account to this user; no new login.
+    } else if (current && strategy.session.get(PARTIAL_TOKEN_SESSION_KEY) === undefined) {
+      // Logged in already and the pipeline ran to its end: the account is linked to this user.
+      // (A pause leaves its token in the session and goes on below, to the step's page.)
       this.success(current, this.info(null, false, true, redirect))
     } else if (done.type === 'redirect') {
       // A paused pipeline (or an inactive user) sends the browser on; no one is logged in.

@@ -340,6 +340,33 @@ describe('the passport bridge, both ways, in an express + express-session + pass
     })
   })
 
+  it('sends a signed-in user on to a paused step rather than reporting a finished link', async () => {
+    // Linking GitHub to an account signed in with Acme asks for a confirmation first.
+    const confirmLink = partialStep<PipelineContext>(
+      async ({ backend, request, current_partial }) =>
+        backend.name === 'github' && request.confirm !== 'yes'
+          ? redirect(`/terms?partial_token=${current_partial!.token}`)
+          : undefined,
+    )
+    const pipeline = [...DEFAULT_AUTH_PIPELINE]
+    pipeline.splice(pipeline.indexOf(createUser), 0, confirmLink)
+    const { app } = await start({ SOCIAL_AUTH_PIPELINE: pipeline }, { stock: true })
+    const browser = new Browser()
+    expect((await signIn(browser, app, 'acme', BOB)).url).toBe(`${app.url}/me`)
+    // passport's successRedirect (/me) would abandon the paused link.
+    const paused = await signIn(browser, app, 'github', BOB)
+    expect(paused.url).toMatch(/\/terms\?partial_token=/)
+    const { partial_token } = JSON.parse(paused.text) as { partial_token: string }
+    const linked = await browser.get(
+      `${app.url}/complete/github/?partial_token=${partial_token}&confirm=yes`,
+    )
+    expect(linked.url).toBe(`${app.url}/me`)
+    expect((JSON.parse(linked.text) as Me).social).toEqual([
+      { provider: 'acme', uid: 'acme-1002' },
+      { provider: 'github', uid: '1002' },
+    ])
+  })
+
   it('refuses, at construction, a strategy for a backend the engine does not have', async () => {
     const { social } = await start()
     expect(() => new SocialAuthStrategy({ social, backend: 'nope' })).toThrow(
