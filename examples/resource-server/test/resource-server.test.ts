@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import express from 'express'
 import { createIssuer, type MintOptions, type TokenIssuer } from '@social-auth/jwt'
@@ -366,9 +367,11 @@ describe('npm run start:resource-server', () => {
         '-b',
         `${root}examples/resource-server`,
       ])
-    const taken = await listenLoopback()
+    // Held on the wildcard address the server binds: 127.0.0.1 alone may not conflict on BSDs.
+    const taken = createNetServer()
+    await new Promise<void>((resolve) => taken.listen(0, resolve))
     try {
-      const port = String(taken.port)
+      const port = String((taken.address() as AddressInfo).port)
       const run = spawnSync(process.execPath, [script], {
         env: { PATH: process.env.PATH ?? '', PORT: port, JWT_ISSUER: 'http://127.0.0.1:1' },
         encoding: 'utf8',
@@ -378,7 +381,7 @@ describe('npm run start:resource-server', () => {
       expect(run.stderr).toContain(`port ${port} is already in use; set PORT to a free one`)
       expect(run.stdout).not.toContain('resource server on')
     } finally {
-      await taken.close()
+      await new Promise((resolve) => taken.close(resolve))
     }
   }, 60_000)
 })

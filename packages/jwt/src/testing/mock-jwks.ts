@@ -2,7 +2,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { JsonWebKeySet } from '@social-auth/core'
 
-/** How a mocked JWKS endpoint misbehaves. */
+/**
+ * How a mocked JWKS endpoint misbehaves. `timeout` never answers: like a hung socket, it holds
+ * the process open until the request's signal aborts (the verifier's `jwks.timeoutMs` does), and
+ * a request without a signal waits forever.
+ */
 export type JwksFailure = 'http-500' | 'network' | 'garbage' | 'timeout'
 
 /** A JWKS endpoint under a test's control. */
