@@ -11,12 +11,14 @@ export interface AutoPostPage {
  * The page `GET /begin/:backend` (and the form_post relay) answers: a form that submits itself
  * by POST, so following a link changes nothing on the server, and the POST carries the
  * session's CSRF token. No `form-action` directive: the POST's answer redirects to the provider.
+ * With `submit: 'button'` it waits for the person to press Continue instead.
  */
 export function autoPostPage(
   action: string,
   fields: Record<string, string>,
   nonce: string,
   title: string,
+  submit: 'auto' | 'button' = 'auto',
 ): AutoPostPage {
   const inputs = Object.entries(fields)
     .map(
@@ -32,11 +34,15 @@ export function autoPostPage(
 <form id="social-auth-autopost" method="post" action="${escapeHtml(action)}">
 ${inputs}
 <p>${escapeHtml(title)}</p>
-<noscript><button type="submit">Continue</button></noscript>
+${submit === 'auto' ? '<noscript><button type="submit">Continue</button></noscript>' : '<button type="submit">Continue</button>'}
 </form>
 </main>
-<script nonce="${escapeHtml(nonce)}">document.getElementById('social-auth-autopost').submit()</script>
-</body>
+${
+  submit === 'auto'
+    ? `<script nonce="${escapeHtml(nonce)}">document.getElementById('social-auth-autopost').submit()</script>
+`
+    : ''
+}</body>
 </html>
 `
   return {

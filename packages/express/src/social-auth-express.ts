@@ -31,7 +31,7 @@ import {
   type SocialAuthExpressOptions,
 } from './options.js'
 import { autoPostPage, type AutoPostPage } from './pages.js'
-import { parsePublicUrl } from './public-url.js'
+import { appLocation, parsePublicUrl } from './public-url.js'
 import { flattenParams } from './request-data.js'
 import './request-user.js'
 import { peekSessionData } from './session-data.js'
@@ -216,11 +216,17 @@ export function socialAuthExpress(
     for (const key of fields) if (Object.hasOwn(data, key)) carried[key] = data[key]!
     carried[CSRF_FIELD] = csrfToken(req)
     const nonce = randomString(24)
+    // A link on another site is a top-level GET that carries the Lax cookie: submitting this
+    // form (and its CSRF token) by itself would let that site start a login, or link its own
+    // identity to a signed-in user. Only this site's pages and the person (a typed or
+    // bookmarked URL) get the page that submits itself; anyone else gets a Continue button.
+    const here = startedHere(req, appLocation(req, config.publicUrl).origin)
     return autoPostPage(
       publicPath(req, `/begin/${encodeURIComponent(backend)}/`),
       carried,
       nonce,
-      'Signing you in…',
+      here ? 'Signing you in…' : 'Continue to sign in?',
+      here ? 'auto' : 'button',
     )
   })
 
@@ -365,4 +371,16 @@ export function socialAuthExpress(
         `${mount}/disconnect/${encodeURIComponent(backend)}/${id === undefined ? '' : `${encodeURIComponent(String(id))}/`}`,
     },
   }
+}
+
+/**
+ * Whether a GET came from this site or from the person: Fetch Metadata when the browser sends
+ * it (`same-origin`, or `none` for a typed URL or a bookmark), else a same-origin Referer.
+ * Neither (an old browser behind a referrer-stripping policy) counts as another site.
+ */
+function startedHere(req: Request, origin: string): boolean {
+  const site = req.get('sec-fetch-site')
+  if (site !== undefined) return site === 'same-origin' || site === 'none'
+  const referer = req.get('referer')
+  return referer !== undefined && URL.canParse(referer) && new URL(referer).origin === origin
 }

@@ -14,7 +14,12 @@ afterAll(async () => {
 describe('GET /begin/:backend', () => {
   it('renders an auto-submitting POST form that carries the CSRF token and the allowed fields', async () => {
     const browser = new TestBrowser()
-    const res = await browser.get(`${app.url}/begin/dummy?email=a%40example.com&next=/after&evil=1`)
+    const res = await browser.get(
+      `${app.url}/begin/dummy?email=a%40example.com&next=/after&evil=1`,
+      {
+        headers: { 'sec-fetch-site': 'same-origin' },
+      },
+    )
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/html')
     const form = findForm(res.text, { id: 'social-auth-autopost' })
@@ -30,6 +35,36 @@ describe('GET /begin/:backend', () => {
       /<script nonce="[A-Za-z0-9]+">document.getElementById\('social-auth-autopost'\).submit\(\)<\/script>/,
     )
     expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('waits for a Continue press when another site sent the browser here (login and link CSRF)', async () => {
+    const url = `${app.url}/begin/dummy?email=mallory%40example.com`
+    const sameSite = { 'sec-fetch-site': 'same-site' }
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' },
+      sameSite,
+      { referer: 'https://evil.example/' },
+      {}, // no Fetch Metadata and no Referer: an old browser, or a stripped referrer
+    ]) {
+      const browser = new TestBrowser()
+      const res = await browser.get(url, { headers })
+      expect(res.status).toBe(200)
+      expect(res.text).not.toContain('<script')
+      expect(res.text).toContain('<button type="submit">Continue</button>')
+      // Pressing it is the person's choice, and then works as the automatic page would.
+      const form = findForm(res.text, { id: 'social-auth-autopost' })
+      const posted = await browser.post(new URL(form.action, app.url).href, form.fields)
+      expect(posted.location).toMatch(/^https:\/\/dummy\.example\/oauth\/authorize\?/)
+    }
+    // This site's own pages (by Fetch Metadata or Referer) and a typed URL submit by themselves.
+    for (const headers of [
+      { 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'none' },
+      { referer: `${app.url}/signin` },
+    ]) {
+      const res = await new TestBrowser().get(url, { headers })
+      expect(res.text).toContain("document.getElementById('social-auth-autopost').submit()")
+    }
   })
 
   it('changes nothing: no login is started and the provider is not contacted', async () => {
