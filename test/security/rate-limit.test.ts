@@ -107,6 +107,26 @@ describe('POST /begin (security.md: abuse limits; RFC 6585 §4)', () => {
     ).toBe(302)
   })
 
+  it('never counts a POST without the CSRF token against an email: a stranger cannot lock someone out', async () => {
+    const stranger = new TestBrowser()
+    for (let i = 0; i < 5; i++) {
+      const forged = await stranger.post(
+        `${stack.appUrl}/begin/osso`,
+        { email: 'locked.out@example.com' },
+        { headers: { 'x-forwarded-for': `198.51.100.${40 + i}` } },
+      )
+      expect(forged.location).toContain('error=ERR_REQUEST_FORBIDDEN')
+    }
+    // The person themselves still gets their prompts.
+    const person = new TestBrowser()
+    expect((await beginFrom(person, stack, '198.51.100.60', 'locked.out@example.com')).status).toBe(
+      302,
+    )
+    expect(
+      (await beginFrom(person, stack, '198.51.100.60', 'locked.out@example.com')).location,
+    ).toContain(stack.ossoUrl)
+  })
+
   it('counts an IPv6 client by its /64, so rotating addresses within it buys nothing', async () => {
     const browser = new TestBrowser()
     for (let i = 1; i <= 3; i++)

@@ -197,7 +197,7 @@ export function socialAuthExpress(
   }
 
   const checkCsrf = (req: Request): void => {
-    if (!csrfValid(req)) throw new RequestForbidden('The form’s CSRF token is missing or incorrect')
+    if (!csrfValid(req)) throw forgedForm()
   }
 
   const completeWith = (req: Request, backend: string, json: boolean): Promise<ActionResponse> =>
@@ -230,9 +230,19 @@ export function socialAuthExpress(
     )
   })
 
+  // Ahead of the begin limits: a request that cannot start a login must not use up an email's or
+  // a domain's allowance, or a stranger could lock a person (or a tenant) out without a session.
+  const csrfGate: RequestHandler = (req, res, next) => {
+    if (csrfValid(req)) {
+      next()
+      return
+    }
+    noStore(res)
+    sendError(social, req, res, forgedForm(), String(req.params.backend ?? ''))
+  }
+
   const beginPost = action(async (req, backend) => {
     const fields = beginFields(backend)
-    checkCsrf(req)
     return social.begin(strategyFor(req, { omit: CSRF_OMIT, only: fields }), backend)
   })
 
@@ -304,7 +314,7 @@ export function socialAuthExpress(
   router.use(requireSession, loadUser)
   for (const verb of ['begin', 'login']) {
     router.get(`${mount}/${verb}/:backend`, beginPage)
-    router.post(`${mount}/${verb}/:backend`, ...forms, ...limits.begin, beginPost)
+    router.post(`${mount}/${verb}/:backend`, ...forms, csrfGate, ...limits.begin, beginPost)
   }
   router.get(`${mount}/complete/:backend`, ...limits.complete, complete)
   router.post(`${mount}/complete/:backend`, ...forms, ...limits.complete, complete)
@@ -338,13 +348,7 @@ export function socialAuthExpress(
   const requireCsrf: RequestHandler = (req, res, next) => {
     const run = (): void => {
       if (csrfValid(req)) next()
-      else
-        errorHandler(
-          new RequestForbidden('The form’s CSRF token is missing or incorrect'),
-          req,
-          res,
-          next,
-        )
+      else errorHandler(forgedForm(), req, res, next)
     }
     // The token may be in a form body the app has not parsed yet.
     if (req.body === undefined) forms[0]!(req, res, (err?: unknown) => (err ? next(err) : run()))
@@ -384,3 +388,6 @@ function startedHere(req: Request, origin: string): boolean {
   const referer = req.get('referer')
   return referer !== undefined && URL.canParse(referer) && new URL(referer).origin === origin
 }
+
+const forgedForm = (): RequestForbidden =>
+  new RequestForbidden('The form’s CSRF token is missing or incorrect')

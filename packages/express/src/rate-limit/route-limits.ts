@@ -56,7 +56,8 @@ export const DEFAULT_ROUTE_LIMITS = {
   begin: {
     perIp: { limit: 60, windowSeconds: 60 },
     perEmail: { limit: 20, windowSeconds: 600 },
-    perDomain: { limit: 600, windowSeconds: 600 },
+    // Twice what one address may send in the window: no single client can lock a tenant out.
+    perDomain: { limit: 1200, windowSeconds: 600 },
   },
   complete: { perIp: { limit: 60, windowSeconds: 60 } },
   disconnect: {
