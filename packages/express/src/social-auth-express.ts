@@ -327,7 +327,10 @@ export function socialAuthExpress(
   )
   router.use(errorHandler)
 
-  const loginRequired: RequestHandler = (req, res, next) => {
+  const loginRequired: RequestHandler = async (req, res, next) => {
+    // The router loads the user for the requests that pass through it; an app that mounted it
+    // under a path (`app.use('/auth', auth.router)`) sends its own routes here without that.
+    if (req.user === undefined) await loadUser(req, res, () => undefined)
     if (req.user) {
       next()
       return

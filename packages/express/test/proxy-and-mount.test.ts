@@ -108,6 +108,13 @@ describe('mount path', () => {
       expect(findForm(page.text, { id: 'social-auth-autopost' }).action).toBe(
         '/social/begin/dummy/',
       )
+      // The app's own routes sit outside the router, yet loginRequired finds the user.
+      const state = new URL(started.location!).searchParams.get('state')!
+      const done = await browser.get(`${app.url}/social/complete/dummy/?code=ada&state=${state}`)
+      expect(done.status).toBe(302)
+      const me = await browser.get(`${app.url}/me`)
+      expect(me.status).toBe(200)
+      expect(me.json()).toMatchObject({ user: { username: 'ada' } })
     } finally {
       await app.close()
     }
