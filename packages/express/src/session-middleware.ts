@@ -36,10 +36,15 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
   if (!options.secret || (Array.isArray(options.secret) && options.secret.length === 0)) {
     throw new TypeError('sessionMiddleware needs a secret (SESSION_SECRET)')
   }
-  const https = options.publicUrl !== undefined && String(options.publicUrl).startsWith('https:')
+  const https = options.publicUrl !== undefined && /^https:/i.test(String(options.publicUrl).trim())
   return session({
     resave: false,
     saveUninitialized: false,
+    // An https PUBLIC_URL means a TLS-terminating proxy in front. Without `trust proxy`
+    // express-session would see plain http and never send the Secure cookie: every sign-in would
+    // then fail its CSRF check, silently. Its own `proxy` reads X-Forwarded-Proto for that one
+    // decision, whatever the app trusts otherwise.
+    ...(https ? { proxy: true } : {}),
     ...options.extra,
     secret: options.secret,
     name: options.name ?? 'sid',

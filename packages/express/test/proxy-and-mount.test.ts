@@ -44,6 +44,21 @@ describe('behind a proxy', () => {
     }
   })
 
+  it('sends the Secure cookie for an https PUBLIC_URL even when the app does not trust the proxy', async () => {
+    const app = await startTestApp({ publicUrl: 'HTTPS://app.example.com' })
+    try {
+      const browser = new TestBrowser()
+      const headers = { 'x-forwarded-proto': 'https' }
+      const token = (await browser.get(`${app.url}/csrf`, { headers })).text
+      expect(browser.cookies('127.0.0.1').get('sid')!.secure).toBe(true)
+      // So the sign-in form's token is this session's, and the sign-in starts.
+      const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: token }, { headers })
+      expect(started.location).toMatch(/^https:\/\/dummy\.example\/oauth\/authorize\?/)
+    } finally {
+      await app.close()
+    }
+  })
+
   it('follows X-Forwarded-Proto and X-Forwarded-Host under trust proxy without PUBLIC_URL', async () => {
     const app = await startTestApp({ trustProxy: true })
     try {
