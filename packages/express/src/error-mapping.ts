@@ -88,13 +88,21 @@ export function sendError(
 // of anything logged: an error message may quote a URL or a request it came from.
 const TOKENISH = /[A-Za-z0-9._~+/=-]{20,}/g
 const QUERY = /\?[^\s'"]*/g
+// A snake_case name (a table, a column) is long too, but no secret looks like one.
+const IDENTIFIER = /^[a-z]+(?:_[a-z]+)+$/
+const redactTokens = (text: string): string =>
+  text.replace(TOKENISH, (run) => (IDENTIFIER.test(run) ? run : '[redacted]'))
 
 /** A log line for an unexpected error, with anything secret-looking removed. */
 export function redactedErrorLine(err: unknown, req: Request): string {
   const name = (err as { name?: unknown } | null)?.name
   const code = (err as { code?: unknown } | null)?.code
   const message = err instanceof Error ? err.message : String(err)
-  const safe = message.replace(QUERY, '?[redacted]').replace(TOKENISH, '[redacted]').slice(0, 300)
+  // knex puts the failed SQL before the driver's reason (`select … - no such table: x`): the
+  // reason first, so the cut below never drops it.
+  const cut = message.lastIndexOf(' - ')
+  const ordered = cut > 0 ? `${message.slice(cut + 3)} (in: ${message.slice(0, cut)})` : message
+  const safe = redactTokens(ordered.replace(QUERY, '?[redacted]')).slice(0, 300)
   return `social-auth: ${req.method} ${req.path.replace(TOKENISH, '[redacted]')} failed: ${typeof name === 'string' ? name : 'Error'}${
     typeof code === 'string' ? ` ${code}` : ''
   }: ${safe}`

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { TestBrowser, findForm } from '../src/testing/index.js'
 import { begin, login, queryOf, sessionIdOf, startTestApp, type TestApp } from './helpers.js'
+import type { Request } from 'express'
+import { redactedErrorLine } from '../src/error-mapping.js'
 
 let app: TestApp
 
@@ -307,5 +309,17 @@ describe('unexpected errors', () => {
     const line = app.logged.at(-1)!
     expect(line).toContain('GET /boom failed: Error')
     expect(line).not.toMatch(/hunter2hunter2|code=abc|secret-code-value/)
+  })
+
+  it('log a database error by its reason first, though knex puts a long statement before it', () => {
+    const sql = `select ${Array.from({ length: 40 }, (_, i) => `\`u\`.\`c${i}\``).join(', ')} from \`t\``
+    const err = Object.assign(new Error(`${sql} - no such table: social_auth_usersocialauth`), {
+      name: 'SqliteError',
+      code: 'SQLITE_ERROR',
+    })
+    const line = redactedErrorLine(err, { method: 'GET', path: '/complete/osso/' } as Request)
+    expect(line).toMatch(
+      /^social-auth: GET \/complete\/osso\/ failed: SqliteError SQLITE_ERROR: no such table: social_auth_usersocialauth \(in: select /,
+    )
   })
 })
