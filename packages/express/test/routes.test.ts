@@ -306,6 +306,9 @@ describe('unexpected errors', () => {
     const res = await new TestBrowser().get(`${app.url}/boom?code=secret-code-value-1234567890`)
     expect(res.status).toBe(500)
     expect(res.text).not.toMatch(/hunter2|at .*\.ts|Error:/)
+    // The app's own route failed, not a sign-in: the page says nothing about signing in.
+    expect(res.text).toContain('<h1>Something went wrong</h1>')
+    expect(res.text).not.toContain('Sign-in')
     const line = app.logged.at(-1)!
     expect(line).toContain('GET /boom failed: Error')
     expect(line).not.toMatch(/hunter2hunter2|code=abc|secret-code-value/)
