@@ -342,9 +342,11 @@ export function socialAuthExpress(
       return
     }
     const loginUrl = social.settings.get<string | undefined>('LOGIN_URL') ?? '/'
+    // `next` as the browser sees the page: behind a proxy that adds a path, with that path.
+    const prefix = config.publicUrl ? config.publicUrl.pathname.replace(/\/+$/, '') : ''
     res.redirect(
       302,
-      req.method === 'GET' ? appendQuery(loginUrl, { next: req.originalUrl }) : loginUrl,
+      req.method === 'GET' ? appendQuery(loginUrl, { next: prefix + req.originalUrl }) : loginUrl,
     )
   }
 

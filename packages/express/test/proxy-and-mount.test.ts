@@ -25,6 +25,11 @@ describe('behind a proxy', () => {
       expect(done.location).toBe('https://app.example.com/cart')
       const page = await browser.get(`${app.url}/begin/dummy`, { headers })
       expect(findForm(page.text, { id: 'social-auth-autopost' }).action).toBe('/shop/begin/dummy/')
+      // loginRequired sends a signed-out browser back to the page it asked for, under /shop.
+      const away = await new TestBrowser().get(`${app.url}/me?tab=1`, { headers })
+      expect(new URL(away.location!, 'https://app.example.com').searchParams.get('next')).toBe(
+        '/shop/me?tab=1',
+      )
     } finally {
       await app.close()
     }
