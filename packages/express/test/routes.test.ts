@@ -42,12 +42,13 @@ describe('GET /begin/:backend', () => {
   it('waits for a Continue press when another site sent the browser here (login and link CSRF)', async () => {
     const url = `${app.url}/begin/dummy?email=mallory%40example.com`
     const sameSite = { 'sec-fetch-site': 'same-site' }
-    for (const headers of [
+    const fromElsewhere: Record<string, string>[] = [
       { 'sec-fetch-site': 'cross-site' },
       sameSite,
       { referer: 'https://evil.example/' },
       {}, // no Fetch Metadata and no Referer: an old browser, or a stripped referrer
-    ]) {
+    ]
+    for (const headers of fromElsewhere) {
       const browser = new TestBrowser()
       const res = await browser.get(url, { headers })
       expect(res.status).toBe(200)
@@ -59,11 +60,12 @@ describe('GET /begin/:backend', () => {
       expect(posted.location).toMatch(/^https:\/\/dummy\.example\/oauth\/authorize\?/)
     }
     // This site's own pages (by Fetch Metadata or Referer) and a typed URL submit by themselves.
-    for (const headers of [
+    const fromHere: Record<string, string>[] = [
       { 'sec-fetch-site': 'same-origin' },
       { 'sec-fetch-site': 'none' },
       { referer: `${app.url}/signin` },
-    ]) {
+    ]
+    for (const headers of fromHere) {
       const res = await new TestBrowser().get(url, { headers })
       expect(res.text).toContain("document.getElementById('social-auth-autopost').submit()")
     }
