@@ -94,17 +94,17 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
         fetch: fetchImpl,
         timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
       })
+      // An override is held to the rule every provider URL is: https, or http on loopback.
+      const override = (name: string): string | undefined => {
+        const value = backend.setting<string | undefined>(name)
+        return value === undefined ? undefined : providerUrl(name, value).href
+      }
       return {
         issuer: metadata.issuer,
-        authorization:
-          backend.setting<string | undefined>('AUTHORIZATION_URL') ??
-          String(metadata.authorization_endpoint),
-        token:
-          backend.setting<string | undefined>('ACCESS_TOKEN_URL') ??
-          String(metadata.token_endpoint),
+        authorization: override('AUTHORIZATION_URL') ?? String(metadata.authorization_endpoint),
+        token: override('ACCESS_TOKEN_URL') ?? String(metadata.token_endpoint),
         userinfo: metadata.userinfo_endpoint,
-        revocation:
-          backend.setting<string | undefined>('REVOKE_TOKEN_URL') ?? metadata.revocation_endpoint,
+        revocation: override('REVOKE_TOKEN_URL') ?? metadata.revocation_endpoint,
         jwks: metadata.jwks_uri,
         issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
       }

@@ -29,13 +29,13 @@ defineSettings({
   },
   AUTHORIZATION_URL: {
     type: 'string',
-    scope: 'backend',
+    scope: 'backend-only',
     doc: 'Override the authorization endpoint.',
   },
-  ACCESS_TOKEN_URL: { type: 'string', scope: 'backend', doc: 'Override the token endpoint.' },
+  ACCESS_TOKEN_URL: { type: 'string', scope: 'backend-only', doc: 'Override the token endpoint.' },
   REVOKE_TOKEN_URL: {
     type: 'string',
-    scope: 'backend',
+    scope: 'backend-only',
     doc: 'Override the revocation endpoint (RFC 7009).',
   },
   USE_PKCE: { type: 'boolean', scope: 'backend', doc: 'PKCE S256 (default on for every backend).' },
@@ -59,7 +59,7 @@ defineSettings({
   },
   OIDC_ENDPOINT: {
     type: 'string',
-    scope: 'backend',
+    scope: 'backend-only',
     doc: 'The OpenID Provider’s issuer URL (discovery).',
   },
   ID_TOKEN_MAX_AGE: {

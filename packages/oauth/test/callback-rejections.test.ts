@@ -15,7 +15,8 @@ async function scenario(behaviour: FakeOpBehaviour = {}, settings: Settings = {}
         oidc({ fetch: op.fetch }),
         oidc({ name: 'other', fetch: op.fetch }),
       ],
-      SOCIAL_AUTH_OIDC_ENDPOINT: ISSUER,
+      SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: ISSUER,
+      SOCIAL_AUTH_OTHER_OIDC_ENDPOINT: ISSUER,
       SOCIAL_AUTH_KEY: 'unused',
       SOCIAL_AUTH_OIDC_KEY: FAKE_CLIENT_ID,
       SOCIAL_AUTH_OIDC_SECRET: 'fake-secret',
@@ -69,6 +70,20 @@ async function expectRefused(
   expect(await s.storage.user.userExists({ username: 'user-1' })).toBe(false)
   expect(await s.storage.user.getSocialAuth('oidc', 'user-1')).toBeNull()
 }
+
+describe('endpoint overrides of the oidc backend', () => {
+  it('are held to the https rule of every provider URL (http only on loopback)', async () => {
+    for (const name of ['AUTHORIZATION_URL', 'ACCESS_TOKEN_URL', 'REVOKE_TOKEN_URL']) {
+      const t = await scenario({}, { [`SOCIAL_AUTH_OIDC_${name}`]: 'http://example.com/endpoint' })
+      await expect(t.begin()).rejects.toMatchObject({ code: 'ERR_INVALID_SETTING' })
+    }
+    const loopback = await scenario(
+      {},
+      { SOCIAL_AUTH_OIDC_AUTHORIZATION_URL: 'http://127.0.0.1:9/auth' },
+    )
+    await expect(loopback.begin()).resolves.toBeDefined()
+  })
+})
 
 describe('callbacks refused before any call to the provider', () => {
   it('refuses a callback without state (PSA OAuth2StateTestMixin)', async () => {

@@ -5,7 +5,7 @@ import { defineSettings } from '@social-auth/core'
 defineSettings({
   API_URL: {
     type: 'string',
-    scope: 'backend',
+    scope: 'backend-only',
     doc: 'The provider’s API base URL (GitHub Enterprise `https://ghe.example.com/api/v3/`, a self-managed GitLab, an Okta authorization server).',
   },
   HOSTED_DOMAINS: {
@@ -21,7 +21,7 @@ defineSettings({
   },
   AUTHORITY_HOST: {
     type: 'string',
-    scope: 'backend',
+    scope: 'backend-only',
     doc: 'Entra ID authority host (default `login.microsoftonline.com`; national clouds differ).',
   },
   ALLOWED_TENANTS: {
@@ -38,12 +38,12 @@ defineSettings({
   },
   DOMAIN: {
     type: 'string',
-    scope: 'backend',
+    scope: 'backend-only',
     doc: 'The provider host: an Auth0 tenant (`example.eu.auth0.com`), a Salesforce My Domain (`example.my.salesforce.com`).',
   },
   SUBDOMAIN: {
     type: 'string',
-    scope: 'backend',
+    scope: 'backend-only',
     doc: 'OneLogin account subdomain (`example` for `https://example.onelogin.com`).',
   },
   CLIENT: {
@@ -91,7 +91,7 @@ defineSettings({
   },
   BASE_URL: {
     type: 'string',
-    scope: 'backend',
+    scope: 'backend-only',
     doc: 'BoxyHQ SAML Jackson: the service URL (e.g. `https://jackson.example.com`).',
   },
   TENANT: {
