@@ -142,6 +142,26 @@ describe('id_token signatures and JOSE headers (RFC 8725)', () => {
     })
   })
 
+  it('accepts ES256 when JWT_ALGORITHMS names it (openid-client is told the same algorithms)', async () => {
+    const es256 = await startSecurityStack({
+      op,
+      env: { SOCIAL_AUTH_OIDC_JWT_ALGORITHMS: 'ES256' },
+    })
+    try {
+      await expectAccepted(
+        { op, stack: es256 },
+        {
+          idToken: (d, keys) => {
+            d.header = { alg: 'ES256', kid: 'op-ec' }
+            d.key = keys.ec.privateKey
+          },
+        },
+      )
+    } finally {
+      await es256.close()
+    }
+  })
+
   it('refuses an HS256 id_token MACed with the client secret (rp-id_token-sig-hs256 for a client not registered for it)', async () => {
     await expectRefused(target(), {
       idToken: (d) => {

@@ -282,6 +282,12 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       spec.clientAuth ??
       'client_secret_post'
     const timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
+    // openid-client checks an id_token before our own verification does: it must accept the
+    // algorithms and clock skew the settings name, or it refuses (or admits) first.
+    const algorithms = spec.openid
+      ? backend.setting<string[]>('JWT_ALGORITHMS', ['RS256'])
+      : undefined
+    const leeway = Math.min(Math.max(backend.setting<number>('JWT_LEEWAY', 1), 0), 60)
     const key = JSON.stringify([
       endpoints,
       clientId,
@@ -289,6 +295,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       method,
       userAgent(backend),
       timeout,
+      algorithms,
+      leeway,
     ])
     let cached = configurations.get(key)
     if (!cached) {
@@ -298,13 +306,19 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           : clientAuthentication(method, clientSecret)
         if (endpoints.discoverFrom) {
           const issuerUrl = new URL(endpoints.discoverFrom)
-          const config = await client.discovery(issuerUrl, clientId, undefined, auth, {
-            [client.customFetch]: fetchFor(backend),
-            timeout,
-            ...(isLoopback(issuerUrl) && issuerUrl.protocol === 'http:'
-              ? { execute: [client.allowInsecureRequests] }
-              : {}),
-          })
+          const config = await client.discovery(
+            issuerUrl,
+            clientId,
+            { [client.clockTolerance]: leeway },
+            auth,
+            {
+              [client.customFetch]: fetchFor(backend),
+              timeout,
+              ...(isLoopback(issuerUrl) && issuerUrl.protocol === 'http:'
+                ? { execute: [client.allowInsecureRequests] }
+                : {}),
+            },
+          )
           // The provider fetch applies REQUESTS_TIMEOUT itself (see providerFetch).
           config.timeout = 0
           return { config, endpoints }
@@ -319,11 +333,15 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           ...(endpoints.issParameterSupported
             ? { authorization_response_iss_parameter_supported: true }
             : {}),
+          ...(algorithms ? { id_token_signing_alg_values_supported: algorithms } : {}),
         }
         const config = new client.Configuration(
           server,
           clientId,
-          spec.clientSecret ? undefined : clientSecret,
+          {
+            ...(!spec.clientSecret && clientSecret ? { client_secret: clientSecret } : {}),
+            [client.clockTolerance]: leeway,
+          },
           auth,
         )
         config[client.customFetch] = fetchFor(backend)
