@@ -35,7 +35,7 @@ const DEFAULT_DATABASE_URL = 'sqlite:./data/express-osso.sqlite3'
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): ExampleConfig {
   const blank = (value: string | undefined): string | undefined =>
     value?.trim() ? value.trim() : undefined
-  const port = portNumber('PORT', blank(env.PORT)) ?? 3000
+  const port = portNumber('PORT', env.PORT) ?? 3000
   const secret = blank(env.SESSION_SECRET)
   if (!secret && env.NODE_ENV === 'production')
     throw new ImproperlyConfigured('SESSION_SECRET must be set in production')
@@ -55,11 +55,11 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
 
 /** A port variable's number (undefined when unset); 0 asks the system for a free port. */
 export function portNumber(name: string, value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined
-  const port = Number(value.trim())
-  if (!/^\d+$/.test(value.trim()) || port > 65535)
+  const text = value?.trim()
+  if (!text) return undefined
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
     throw new ImproperlyConfigured(`${name} must be a port number (0–65535)`)
-  return port
+  return Number(text)
 }
 
 /**

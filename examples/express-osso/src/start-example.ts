@@ -36,11 +36,11 @@ export async function startExample(
 ): Promise<RunningExample> {
   const appEnv: Record<string, string | undefined> = { ...env }
   // Read first: a wrong setting fails before osso-dev starts.
-  const { port, publicUrl } = configFromEnv(env)
+  const { port, publicUrl, ossoBaseUrl } = configFromEnv(env)
   const host = options.host ?? (env.HOST?.trim() || '0.0.0.0')
   let closeOsso: (() => Promise<void>) | undefined
   let ossoDevUrl: string | undefined
-  if (!env.SOCIAL_AUTH_OSSO_BASE_URL?.trim()) {
+  if (!ossoBaseUrl) {
     // The demo client already allows localhost:3000 and any 127.0.0.1 port; add this app's URI.
     const appUrl = publicUrl ?? `http://localhost:${port}`
     const osso = createOssoDevServer({ extraRedirectUris: [`${appUrl}/complete/osso/`] })

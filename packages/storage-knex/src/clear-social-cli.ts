@@ -1,7 +1,7 @@
 /** The `clearsocial` command line: PSA's flags, `DATABASE_URL` for the database. */
 import { existsSync } from 'node:fs'
 import type { Knex } from 'knex'
-import { clearSocial, type ClearSocialOptions } from './clear-social.js'
+import { CLEARED_TABLES, clearSocial, type ClearSocialOptions } from './clear-social.js'
 import { connectDatabase } from './connect.js'
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './database-url.js'
 
@@ -10,14 +10,6 @@ const USAGE =
 
 // A thousand years: beyond it the cutoff is not a date.
 const MAX_AGE_DAYS = 365_000
-
-// The tables clearSocial deletes from, all made by the social-auth migrations.
-const TABLES = [
-  'social_auth_code',
-  'social_auth_partial',
-  'social_auth_nonce',
-  'social_auth_association',
-]
 
 /** Reads the command's arguments; throws with the usage on a mistake. */
 export function parseClearSocialArgs(argv: readonly string[]): ClearSocialOptions {
@@ -75,7 +67,7 @@ export async function clearSocialCli(
     }
     db = connectDatabase(url)
     const missing: string[] = []
-    for (const table of TABLES) if (!(await db.schema.hasTable(table))) missing.push(table)
+    for (const table of CLEARED_TABLES) if (!(await db.schema.hasTable(table))) missing.push(table)
     if (missing.length > 0) {
       out(
         `clearsocial: the database has no ${missing.join(', ')}: it is not the app's, or its migrations have not run`,

@@ -28,6 +28,15 @@ export interface ClearSocialResult {
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
+/** The tables {@link clearSocial} deletes from, all made by the social-auth migrations. */
+export const CLEARED_TABLES = [
+  'social_auth_code',
+  'social_auth_partial',
+  'social_auth_nonce',
+  'social_auth_association',
+] as const
+const [CODES, PARTIALS, NONCES, ASSOCIATIONS] = CLEARED_TABLES
+
 /**
  * Deletes what no login will need again: unverified codes and partials older than
  * `olderThanDays`, nonces whose timestamp is older than that, and associations that expired
@@ -51,15 +60,15 @@ export async function clearSocial(
   const cutoffSeconds = Math.floor(cutoff.getTime() / 1000)
   const codes = options.skipCodes
     ? 0
-    : await knex('social_auth_code')
+    : await knex(CODES)
         .where('verified', false)
         .where('timestamp', '<', toDbDate(dialect, cutoff))
         .delete()
   const partials = options.skipPartial
     ? 0
-    : await knex('social_auth_partial').where('timestamp', '<', toDbDate(dialect, cutoff)).delete()
-  const nonces = await knex('social_auth_nonce').where('timestamp', '<', cutoffSeconds).delete()
-  const associations = await knex('social_auth_association')
+    : await knex(PARTIALS).where('timestamp', '<', toDbDate(dialect, cutoff)).delete()
+  const nonces = await knex(NONCES).where('timestamp', '<', cutoffSeconds).delete()
+  const associations = await knex(ASSOCIATIONS)
     .whereRaw('?? + ?? < ?', ['issued', 'lifetime', cutoffSeconds])
     .delete()
   return { codes, partials, nonces, associations }
