@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SocialAuthError } from '@social-auth/core'
 import {
@@ -20,9 +20,10 @@ export interface RunningExample {
 }
 
 /**
- * Runs the example as `npm start` does: when `SOCIAL_AUTH_OSSO_BASE_URL` is unset, osso-dev is
- * started first on `OSSO_DEV_PORT` (9292) with its demo client, whose credentials fill in
- * `SOCIAL_AUTH_OSSO_KEY`/`_SECRET` when those are unset too; then the app listens on `PORT`.
+ * Runs the example as `npm start` does: the app's port (`PORT`, 3000) is bound first; when
+ * `SOCIAL_AUTH_OSSO_BASE_URL` is unset, osso-dev starts on `OSSO_DEV_PORT` (9292) with its demo
+ * client, whose credentials fill in `SOCIAL_AUTH_OSSO_KEY`/`_SECRET` when those are unset too;
+ * then the app answers on its port.
  *
  * @example
  * ```ts
@@ -35,56 +36,69 @@ export async function startExample(
   options: CreateAppOptions & { host?: string } = {},
 ): Promise<RunningExample> {
   const appEnv: Record<string, string | undefined> = { ...env }
-  // Read first: a wrong setting fails before osso-dev starts.
+  // Read first: a wrong setting fails before anything listens.
   const { port, publicUrl, ossoBaseUrl } = configFromEnv(env)
   const host = options.host ?? (env.HOST?.trim() || '0.0.0.0')
+  // The app's port is bound before anything else: a taken port fails first, and with PORT=0
+  // the port the system picked is known to osso-dev's redirect URI and the token issuer.
+  const server = await listen(port, host)
+  const bound = (server.address() as AddressInfo).port
+  appEnv.PORT = String(bound)
   let closeOsso: (() => Promise<void>) | undefined
   let ossoDevUrl: string | undefined
-  if (!ossoBaseUrl) {
-    // The demo client already allows localhost:3000 and any 127.0.0.1 port; add this app's URI.
-    const appUrl = publicUrl ?? `http://localhost:${port}`
-    const osso = createOssoDevServer({ extraRedirectUris: [`${appUrl}/complete/osso/`] })
-    const ossoPort = portNumber('OSSO_DEV_PORT', env.OSSO_DEV_PORT) ?? DEFAULT_PORT
-    const listener = await osso.listen(ossoPort, '127.0.0.1').catch((cause: unknown) => {
-      throw new ListenFailed('osso-dev', '127.0.0.1', ossoPort, cause)
-    })
-    closeOsso = () => listener.close()
-    ossoDevUrl = listener.url
-    appEnv.SOCIAL_AUTH_OSSO_BASE_URL = listener.url
-    appEnv.SOCIAL_AUTH_OSSO_KEY ||= DEMO_CLIENT_ID
-    appEnv.SOCIAL_AUTH_OSSO_SECRET ||= DEMO_CLIENT_SECRET
-  }
   let example: ExampleApp
   try {
+    if (!ossoBaseUrl) {
+      // The demo client already allows localhost:3000 and any 127.0.0.1 port; add this app's URI.
+      const appUrl = publicUrl ?? `http://localhost:${bound}`
+      const osso = createOssoDevServer({ extraRedirectUris: [`${appUrl}/complete/osso/`] })
+      const ossoPort = portNumber('OSSO_DEV_PORT', env.OSSO_DEV_PORT) ?? DEFAULT_PORT
+      const listener = await osso.listen(ossoPort, '127.0.0.1').catch((cause: unknown) => {
+        throw new ListenFailed('osso-dev', '127.0.0.1', ossoPort, cause)
+      })
+      closeOsso = () => listener.close()
+      ossoDevUrl = listener.url
+      appEnv.SOCIAL_AUTH_OSSO_BASE_URL = listener.url
+      appEnv.SOCIAL_AUTH_OSSO_KEY ||= DEMO_CLIENT_ID
+      appEnv.SOCIAL_AUTH_OSSO_SECRET ||= DEMO_CLIENT_SECRET
+    }
     example = await createApp(appEnv, options)
   } catch (err) {
+    await closeServer(server)
     await closeOsso?.()
     throw err
   }
-  const server: Server = (await new Promise((resolve, reject) => {
-    // Express 5 hands a listen error (a port in use) to this callback, not to an 'error' event.
-    const s = example.app.listen(port, host, (err?: Error) =>
-      err ? reject(new ListenFailed('app', host, port, err)) : resolve(s),
-    )
-  }).catch(async (err: unknown) => {
-    await example.close()
-    await closeOsso?.()
-    throw err
-  })) as Server
-  const bound = (server.address() as AddressInfo).port
+  server.removeAllListeners('request')
+  server.on('request', example.app)
   return {
     url: `http://localhost:${bound}`,
     example,
     ossoDevUrl,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+      await closeServer(server)
       await example.close()
       await closeOsso?.()
     },
   }
+}
+
+/** Listens on the app's port; until the app is ready, a request gets 503 and a retry hint. */
+function listen(port: number, host: string): Promise<Server> {
+  const server = createServer((_req, res) => {
+    res.writeHead(503, { 'Retry-After': '1', 'Content-Type': 'text/plain; charset=utf-8' })
+    res.end('Starting; try again in a moment.\n')
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(new ListenFailed('app', host, port, err)))
+    server.listen(port, host, () => resolve(server))
+  })
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
 }
 
 /** A server of `npm start` that could not listen: which one, where, and the system's reason. */

@@ -36,7 +36,12 @@ function failedStart(
 }
 
 /** Starts `node dist/start.js` and resolves with the URL it prints once it listens. */
-function startNode(env: Record<string, string>): Promise<string> {
+async function startNode(env: Record<string, string>): Promise<string> {
+  return (await startWithOutput(env)).url
+}
+
+/** Starts `node dist/start.js`; resolves with the app's URL and what it printed at start. */
+function startWithOutput(env: Record<string, string>): Promise<{ url: string; output: string }> {
   const child = spawn(process.execPath, [startScript], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,10 +52,10 @@ function startNode(env: Record<string, string>): Promise<string> {
     const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 30_000)
     const read = (chunk: Buffer): void => {
       output += chunk.toString()
-      const port = /express-osso example: http:\/\/localhost:(\d+)/.exec(output)?.[1]
+      const port = /express-osso example: http:\/\/localhost:(\d+)\n/.exec(output)?.[1]
       if (port) {
         clearTimeout(timer)
-        resolve(`http://127.0.0.1:${port}`)
+        resolve({ url: `http://127.0.0.1:${port}`, output })
       }
     }
     child.stdout.on('data', read)
@@ -118,6 +123,37 @@ describe('two app processes on one PostgreSQL with sessions in the database', ()
         social: [{ provider: 'osso' }],
       })
     }
+  }, 60_000)
+})
+
+describe('npm start on PORT=0', () => {
+  it('tells osso-dev and the token issuer the port the system picked', async () => {
+    const { output } = await startWithOutput({
+      DATABASE_URL: 'sqlite::memory:',
+      SESSION_SECRET: 'port-zero',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      OSSO_DEV_PORT: '0',
+    })
+    const printed = new URL(/express-osso example: (\S+)/.exec(output)![1]!)
+    expect(printed.port).not.toBe('0')
+    const ossoDev = /osso-dev \(local Osso\) at (\S+):/.exec(output)![1]!
+    // The printed URL is localhost's: osso-dev must accept that redirect URI.
+    const app = `http://localhost:${printed.port}`
+    const browser = new TestBrowser()
+    await queueOssoLogin(ossoDev, 'user@example.com')
+    const toOsso = await submitEmail(browser, app, 'user@example.com')
+    expect(new URL(toOsso.location!).searchParams.get('redirect_uri')).toBe(`${app}/complete/osso/`)
+    const back = await browser.get(toOsso.location!)
+    expect(back.location).toMatch(new RegExp(`^${app}/complete/osso/\\?code=`))
+    const paused = await browser.get(back.location!)
+    const done = await confirmUsername(browser, app, paused)
+    expect(new URL(done.location!, app).pathname).toBe('/profile')
+    const token = (await browser.get(`${app}/user/token`, json)).json<{ access_token: string }>()
+    const claims = JSON.parse(
+      Buffer.from(token.access_token.split('.')[1]!, 'base64url').toString(),
+    ) as { iss: string }
+    expect(claims.iss).toBe(app)
   }, 60_000)
 })
 
