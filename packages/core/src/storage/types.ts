@@ -140,7 +140,6 @@ export interface CodeStorage {
   /** Creates a fresh random code for the email. */
   makeCode(email: string): Promise<Code>
   getCode(code: string): Promise<Code | null>
-  /** Marks the code verified. */
   /**
    * Marks the code verified. True only for the call that flipped it: a code is spent once even
    * when two requests race (mailed links, the CLI's one-time codes).
