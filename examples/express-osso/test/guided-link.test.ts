@@ -81,8 +81,16 @@ describeWithBrowser('the guided link in Chromium', () => {
     await page.goto(`${stack.appUrl}/profile`)
     await page.waitForURL(`${stack.appUrl}/?next=%2Fprofile`)
 
-    // Proving ownership with the existing method finishes the paused sign-in: both are linked.
+    // Proving ownership with the existing method finishes the paused sign-in once the person
+    // confirms the identity it names (a planted session could carry someone else's): both are
+    // then linked.
     await signInWithSso(page, 'user@example.com')
+    await expect(page.getByRole('heading').textContent()).resolves.toBe('Link your oidc account?')
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'the oidc account user@example.com',
+    )
+    expect(await stack.example.social.storage.user.getSocialAuth('oidc', 'lax-42')).toBeNull()
+    await page.getByRole('button', { name: 'Link account' }).click()
     await page.waitForURL(`${stack.appUrl}/profile`)
     await expect(page.getByRole('row', { name: /SSO/ }).count()).resolves.toBe(1)
     await expect(page.getByRole('row', { name: /OpenID Connect/ }).count()).resolves.toBe(1)

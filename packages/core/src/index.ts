@@ -38,6 +38,7 @@ export {
   type PartialStepOptions,
 } from './pipeline/partial.js'
 export { DEFAULT_AUTH_PIPELINE, DEFAULT_DISCONNECT_PIPELINE } from './pipeline/defaults.js'
+export { isProviderCallback } from './pipeline/partial-resume.js'
 export {
   socialDetails,
   socialUid,

@@ -46,4 +46,12 @@ export interface Strategy {
   redirectUri(backendName: string): string
   /** The session of this browser. */
   readonly session: Session
+  /**
+   * Whether this request provably comes from the app's own page: a form carrying the
+   * session's CSRF token, or what the browser's Fetch Metadata says was started on this site.
+   * A link or another site's form reaches the complete route with the person's cookie, so a
+   * paused pipeline resumed by a request that is not verified, with input for the paused
+   * step, first asks the person to confirm. Absent, no request counts as verified.
+   */
+  requestVerified?(): boolean
 }

@@ -210,3 +210,12 @@ export function patchedStorage(
   }
   return wrapped
 }
+
+/** The hidden fields of a confirmation page (an external resume, a guided link) to POST back. */
+export function confirmationFields(response: ActionResponse): Record<string, string> {
+  if (response.type !== 'html')
+    throw new Error(`expected the confirmation page, got ${response.type}`)
+  return Object.fromEntries(
+    [...response.html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+  )
+}

@@ -4,12 +4,20 @@ import {
   DEFAULT_AUTH_PIPELINE,
   memoryStorage,
   mailValidation,
-  type ActionResponse,
   type EmailValidationRequest,
   type Settings,
 } from '../src/index.js'
 import { createTestStrategy } from '../src/testing/index.js'
-import { codeOf, complete, dummy, findUser, location, login, setup } from './helpers.js'
+import {
+  codeOf,
+  complete,
+  confirmationFields,
+  dummy,
+  findUser,
+  location,
+  login,
+  setup,
+} from './helpers.js'
 
 const fixtures = new URL('./fixtures/', import.meta.url).href
 
@@ -40,13 +48,6 @@ async function mailSetup(settings: Settings = {}, requiresEmailValidation = true
 }
 
 /** The hidden fields of the external-resume confirmation page. */
-function confirmationFields(response: ActionResponse): Record<string, string> {
-  if (response.type !== 'html')
-    throw new Error(`expected the confirmation page, got ${response.type}`)
-  return Object.fromEntries(
-    [...response.html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
-  )
-}
 
 describe('mail_validation (PSA behaviour 58, psa.md §2.4)', () => {
   it('mails a code with the partial token, redirects to EMAIL_VALIDATION_URL and stores an external-resume partial (58)', async () => {

@@ -4,7 +4,6 @@ import {
   associateByEmail,
   partialStep,
   redirect,
-  type ActionResponse,
   type PipelineContext,
   type PipelineStep,
 } from '../src/index.js'
@@ -12,6 +11,7 @@ import { createTestStrategy } from '../src/testing/index.js'
 import {
   allUsers,
   complete,
+  confirmationFields,
   dummy,
   findUser,
   location,
@@ -59,17 +59,6 @@ const sessionToken = (t: Harness, strategy = t.strategy) =>
   strategy.session.get<string>('partial_pipeline_token')
 
 /** The hidden fields of the external-resume confirmation page. */
-function confirmationFields(response: ActionResponse): Record<string, string> {
-  if (response.type !== 'html')
-    throw new Error(`expected the confirmation page, got ${response.type}`)
-  const fields: Record<string, string> = {}
-  for (const match of response.html.matchAll(
-    /<input type="hidden" name="([^"]+)" value="([^"]*)">/g,
-  )) {
-    fields[match[1]!] = match[2]!
-  }
-  return fields
-}
 
 describe('partial pipelines (PSA behaviours 50–57, psa.md §2.5)', () => {
   it('stores the paused step’s index, the backend and allow_external_resume false, bound to the session (50)', async () => {
@@ -380,6 +369,42 @@ describe('partial pipelines (PSA behaviours 50–57, psa.md §2.5)', () => {
     expect(location(await complete(t))).toBe('/success')
   })
 
+  it('asks the person to confirm before input from an unverified request (a link, another site’s form) reaches their paused step', async () => {
+    const seen: string[] = []
+    const askForName = partialStep<PipelineContext>(async function askForName(ctx) {
+      if (typeof ctx.request.name !== 'string') return redirect('/name')
+      seen.push(ctx.request.name)
+      return { username: ctx.request.name }
+    })
+    const t = await setup({
+      SOCIAL_AUTH_PIPELINE: [
+        ...DEFAULT_AUTH_PIPELINE.slice(0, 5),
+        askForName,
+        ...DEFAULT_AUTH_PIPELINE.slice(5),
+      ],
+    })
+    expect(location(await login(t))).toBe('/name')
+    // Another site's form, or a link: the session's own partial, but not the app's own page.
+    t.strategy.request({ method: 'POST', body: { name: 'ceo' }, verified: false })
+    const asked = await complete(t)
+    expect(asked.type === 'html' && asked.html).toContain('Continue signing in?')
+    expect(seen).toEqual([])
+    expect(t.logins).toHaveLength(0)
+    // The app's own form (its CSRF token) resumes at once.
+    t.strategy.request({ method: 'POST', body: { name: 'chosen' } })
+    expect(location(await complete(t))).toBe('/success')
+    expect(seen).toEqual(['chosen'])
+  })
+
+  it('resumes a bare token from an unverified request: it carries no input for the step', async () => {
+    const t = await setup({ SOCIAL_AUTH_PIPELINE: PASSWORD_PIPELINE })
+    await login(t)
+    const token = sessionToken(t)!
+    t.strategy.session.set('password', 'pw')
+    t.strategy.request({ query: { partial_token: token }, verified: false })
+    expect(location(await complete(t))).toBe('/success')
+  })
+
   it('takes a request with a backend’s declared callbackParameters for a fresh callback', async () => {
     const t = await setup(
       { SOCIAL_AUTH_PIPELINE: PASSWORD_PIPELINE },
@@ -392,6 +417,17 @@ describe('partial pipelines (PSA behaviours 50–57, psa.md §2.5)', () => {
     await complete(t)
     expect(await t.storage.partial.load(token)).toBeNull()
     expect(t.logins).toHaveLength(0)
+  })
+
+  it('sends the browser where a step set `next` in the session, over the next the login began with (PSA reads it after the pipeline)', async () => {
+    const onboarding: PipelineStep = async (ctx) => {
+      if (ctx.is_new) ctx.strategy.session.set('next', '/onboarding')
+      return undefined
+    }
+    const t = await setup({ SOCIAL_AUTH_PIPELINE: [...DEFAULT_AUTH_PIPELINE, onboarding] })
+    expect(location(await login(t, { body: { next: '/dashboard' } }))).toBe('/onboarding')
+    // A returning user: the step leaves next alone, and the login's own next stands.
+    expect(location(await login(t, { body: { next: '/dashboard' } }))).toBe('/dashboard')
   })
 
   it('keeps the login’s next across a pause', async () => {

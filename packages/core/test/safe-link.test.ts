@@ -6,7 +6,16 @@ import {
   type PipelineStep,
   type StepResult,
 } from '../src/index.js'
-import { allUsers, complete, dummy, errorCode, location, login, setup } from './helpers.js'
+import {
+  allUsers,
+  complete,
+  confirmationFields,
+  dummy,
+  errorCode,
+  location,
+  login,
+  setup,
+} from './helpers.js'
 
 // security.md §4.6 and issue 8 ("safe linking, guided"): an unverified email match never links
 // silently and never creates a duplicate account; the user signs in with the existing method.
@@ -49,19 +58,43 @@ describe('safe_link_by_email', () => {
 
     // The user signs in with the existing method in the same browser…
     const signedIn = await login(t, { account: EXISTING, strategy: browser })
-    const resumeUrl = new URL(location(signedIn))
-    expect(resumeUrl.pathname).toBe('/complete/lax/')
     const current = t.logins.at(-1)!.user
     expect(current.id).toBe(owner.id)
+    // …is asked to confirm the identity the paused link names (it may not be theirs)…
+    const page = signedIn.type === 'html' ? signedIn.html : ''
+    expect(page).toContain('Link your lax account?')
+    expect(page).toContain('the lax account FOO@bar.com')
+    expect(page).toContain('action="http://myapp.com/complete/lax/"')
+    expect(await t.storage.user.getSocialAuth('lax', 'lax-7')).toBeNull()
 
-    // …and the paused identity is linked to that account.
-    browser.request({ query: Object.fromEntries(resumeUrl.searchParams) })
+    // …and once they do, the paused identity is linked to that account.
+    browser.request({ method: 'POST', body: confirmationFields(signedIn) })
     const linked = await complete(t, { backend: 'lax', strategy: browser, user: current })
     expect(location(linked)).toBe('/success')
     const accounts = await t.storage.user.getSocialAuthForUser(owner)
     expect(accounts.map((a) => `${a.provider}:${a.uid}`).sort()).toEqual(['dummy:1', 'lax:lax-7'])
     expect(await allUsers(t.storage)).toHaveLength(1)
     expect(browser.session.get(PENDING_LINK_SESSION_KEY)).toBeUndefined()
+  })
+
+  it('links nothing when the person does not confirm: a link or a forged nonce is refused', async () => {
+    const t = await harness()
+    await login(t, { account: EXISTING })
+    const browser = createTestStrategy()
+    const paused = await login(t, { backend: 'lax', account: NEW_IDENTITY, strategy: browser })
+    expect(location(paused)).toContain('link=lax')
+    const signedIn = await login(t, { account: EXISTING, strategy: browser })
+    const current = t.logins.at(-1)!.user
+    const fields = confirmationFields(signedIn)
+    for (const request of [
+      { method: 'GET', query: fields },
+      { method: 'POST', body: { ...fields, partial_pipeline_confirm_nonce: 'forged' } },
+    ]) {
+      browser.request(request)
+      const refused = await complete(t, { backend: 'lax', strategy: browser, user: current })
+      expect(errorCode(refused)).toBe('ERR_AUTH_PARTIAL_REFUSED')
+    }
+    expect(await t.storage.user.getSocialAuth('lax', 'lax-7')).toBeNull()
   })
 
   it('refuses to link when the user signs in to a different account (account_mismatch)', async () => {
@@ -71,8 +104,7 @@ describe('safe_link_by_email', () => {
     await login(t, { backend: 'lax', account: NEW_IDENTITY, strategy: browser })
     const other = { id: 2, login: 'other', email: 'other@bar.com' }
     const signedIn = await login(t, { account: other, strategy: browser })
-    const resumeUrl = new URL(location(signedIn))
-    browser.request({ query: Object.fromEntries(resumeUrl.searchParams) })
+    browser.request({ method: 'POST', body: confirmationFields(signedIn) })
     const refused = await complete(t, {
       backend: 'lax',
       strategy: browser,

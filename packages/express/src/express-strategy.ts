@@ -14,6 +14,8 @@ export interface StrategyOptions {
   readonly omit?: ReadonlySet<string>
   /** When set, only these request fields reach the engine (begin's allowed fields). */
   readonly only?: ReadonlySet<string>
+  /** Whether the request comes from the app's own page (see `Strategy.requestVerified`). */
+  readonly requestVerified?: (req: Request) => boolean
 }
 
 /**
@@ -51,6 +53,7 @@ export function expressStrategy(req: Request, options: StrategyOptions): Strateg
     absoluteUri: (path) => absoluteUrl(locate(), path),
     redirectUri: (backend) =>
       absoluteUrl(locate(), `${options.routesPrefix}/complete/${encodeURIComponent(backend)}/`),
+    requestVerified: () => options.requestVerified?.(req) ?? false,
     get session(): Session {
       return (session ??= coreSession(req))
     },

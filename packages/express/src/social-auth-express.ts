@@ -10,6 +10,7 @@ import {
   LoginRequired,
   RequestForbidden,
   appendQuery,
+  isProviderCallback,
   randomString,
   type ActionResponse,
   type SocialAuth,
@@ -34,6 +35,7 @@ import { autoPostPage, type AutoPostPage } from './pages.js'
 import { appLocation, parsePublicUrl } from './public-url.js'
 import { flattenParams } from './request-data.js'
 import './request-user.js'
+import { startedHere } from './request-origin.js'
 import { peekSessionData } from './session-data.js'
 import { rateLimit, type RateLimitOptions } from './rate-limit/rate-limit.js'
 import { routeLimiters } from './rate-limit/route-limits.js'
@@ -83,7 +85,6 @@ const CSRF_OMIT = new Set([CSRF_FIELD])
 const RELAY_FIELD = '_social_auth_relay'
 const COMPLETE_OMIT = new Set([CSRF_FIELD, RELAY_FIELD])
 const DEFAULT_ID_PATTERN = /^[1-9][0-9]{0,17}$/
-const CALLBACK_FIELDS = ['code', 'state', 'error']
 
 function resolveOptions(options: SocialAuthExpressOptions): ResolvedOptions {
   return {
@@ -121,6 +122,13 @@ export function socialAuthExpress(
   const mount = config.mountPath
   const limits = routeLimiters(config.rateLimit)
   const routesPrefix = (req: Request): string => `${req.baseUrl}${mount}`
+  // The app's own page: its form's CSRF token, or a request the browser says this site (or the
+  // person) started. A relayed form_post is this origin's page re-posting what another site
+  // sent, so it is never the app's own.
+  const requestVerified = (req: Request): boolean =>
+    csrfValid(req) ||
+    (!(RELAY_FIELD in flattenParams(req.body)) &&
+      startedHere(req, appLocation(req, config.publicUrl).origin))
   const strategyFor = (
     req: Request,
     filter: { omit?: ReadonlySet<string>; only?: ReadonlySet<string> } = {},
@@ -128,6 +136,7 @@ export function socialAuthExpress(
     expressStrategy(req, {
       publicUrl: config.publicUrl,
       routesPrefix: routesPrefix(req),
+      requestVerified,
       ...filter,
     })
   const publicPath = (req: Request, path: string): string =>
@@ -247,13 +256,15 @@ export function socialAuthExpress(
   })
 
   const complete = action(async (req, backend, json) => {
-    social.getBackend(backend)
+    const bound = social.getBackend(backend)
     const body = flattenParams(req.body)
+    // Only a provider's answer is relayed: any other cross-site POST re-posted from this origin
+    // would arrive with the person's cookie, as if the app's own form had sent it.
     const relay =
       config.formPostRelay &&
       req.method === 'POST' &&
       !(RELAY_FIELD in body) &&
-      CALLBACK_FIELDS.some((field) => field in body) &&
+      isProviderCallback(bound, body) &&
       peekSessionData(req)?.values === undefined
     if (relay) {
       // A provider's cross-site form_post arrives without our SameSite=Lax cookie. Posting the
@@ -380,18 +391,6 @@ export function socialAuthExpress(
         `${mount}/disconnect/${encodeURIComponent(backend)}/${id === undefined ? '' : `${encodeURIComponent(String(id))}/`}`,
     },
   }
-}
-
-/**
- * Whether a GET came from this site or from the person: Fetch Metadata when the browser sends
- * it (`same-origin`, or `none` for a typed URL or a bookmark), else a same-origin Referer.
- * Neither (an old browser behind a referrer-stripping policy) counts as another site.
- */
-function startedHere(req: Request, origin: string): boolean {
-  const site = req.get('sec-fetch-site')
-  if (site !== undefined) return site === 'same-origin' || site === 'none'
-  const referer = req.get('referer')
-  return referer !== undefined && URL.canParse(referer) && new URL(referer).origin === origin
 }
 
 const forgedForm = (): RequestForbidden =>

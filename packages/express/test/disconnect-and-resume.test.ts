@@ -133,4 +133,46 @@ describe('POST /resume/:backend', () => {
       await app.close()
     }
   })
+  it('does not let a link or another site’s form answer the paused step through /complete', async () => {
+    const app = await startTestApp({ settings: { SOCIAL_AUTH_PIPELINE: pipeline } })
+    try {
+      const browser = new TestBrowser()
+      const paused = await login(browser, app, 'victim')
+      const token = new URL(paused.location!).searchParams.get('partial_token')!
+      // A link (a top-level GET, which carries the Lax cookie) with the step's input.
+      const linked = await browser.get(
+        `${app.url}/complete/dummy/?partial_token=${token}&username=ceo`,
+        { headers: { 'sec-fetch-site': 'cross-site' } },
+      )
+      expect(linked.status).toBe(200)
+      expect(linked.text).toContain('Continue signing in?')
+      // A cross-site POST arrives without the cookie; unless it is a provider's answer (state
+      // with code or error) it is not re-posted from this origin, where it would carry it.
+      const crossSite = await fetch(`${app.url}/complete/dummy/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ error: 'x', username: 'ceo' }).toString(),
+      })
+      expect(await crossSite.text()).not.toContain('social-auth-autopost')
+      // A relayed POST is this origin's page re-posting another site's fields: never verified.
+      const relayed = await browser.post(
+        `${app.url}/complete/dummy/`,
+        { partial_token: token, username: 'ceo', _social_auth_relay: '1' },
+        { headers: { 'sec-fetch-site': 'same-origin' } },
+      )
+      expect(relayed.text).toContain('Continue signing in?')
+      expect(await app.storage.user.userExists({ username: 'ceo' })).toBe(false)
+      // The app's own page posting to /complete (a PSA-style form) resumes at once.
+      const own = await browser.post(
+        `${app.url}/complete/dummy/`,
+        { partial_token: token, username: 'chosen' },
+        { headers: { 'sec-fetch-site': 'same-origin' } },
+      )
+      expect(own.location).toBe(`${app.url}/done`)
+      const me = await browser.get(`${app.url}/me`, { headers: { accept: 'application/json' } })
+      expect(me.json<{ user: { username: string } }>().user.username).toBe('chosen')
+    } finally {
+      await app.close()
+    }
+  })
 })

@@ -23,6 +23,12 @@ export interface RequestStrategyOptions {
   readonly callbackURL?: string | ((backend: string) => string)
   /** The app's public origin behind a proxy (`https://app.example.com`). */
   readonly publicUrl?: string
+  /**
+   * Whether a request comes from the app's own page (see core's `Strategy.requestVerified`),
+   * e.g. your CSRF middleware's verdict. Default: the browser's Fetch Metadata says this site
+   * (or the person, typing a URL) started it, else a Referer from this origin.
+   */
+  readonly requestVerified?: (req: PassportRequest) => boolean
 }
 
 // Everything the engine keeps per browser lives under one key, so it never clobbers the app's
@@ -118,6 +124,15 @@ export function requestStrategy(
           : (options.callbackURL ?? `/complete/${encodeURIComponent(backend)}/`)
       return absoluteUri(target)
     },
+    requestVerified: () => options.requestVerified?.(req) ?? startedHere(req, origin),
     session: requestSession(req),
   }
+}
+
+/** Fetch Metadata's `same-origin` or `none`, else a Referer from `origin`. */
+function startedHere(req: PassportRequest, origin: string): boolean {
+  const site = header(req, 'sec-fetch-site')
+  if (site !== undefined) return site === 'same-origin' || site === 'none'
+  const referer = header(req, 'referer')
+  return referer !== undefined && URL.canParse(referer) && new URL(referer).origin === origin
 }

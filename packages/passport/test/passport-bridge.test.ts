@@ -331,9 +331,13 @@ describe('the passport bridge, both ways, in an express + express-session + pass
     expect(paused.url).toMatch(/\/terms\?partial_token=/)
     expect((await browser.json<Me>(`${app.url}/me`)).user).toBeNull()
     const { partial_token } = JSON.parse(paused.text) as { partial_token: string }
-    const resumed = await browser.get(
-      `${app.url}/complete/github/?partial_token=${partial_token}&terms=yes`,
-    )
+    const resumeUrl = `${app.url}/complete/github/?partial_token=${partial_token}&terms=yes`
+    // A link from elsewhere may not answer the step for the person: they are asked first.
+    const asked = await browser.get(resumeUrl, 10, { 'sec-fetch-site': 'cross-site' })
+    expect(asked.text).toContain('Continue signing in?')
+    expect((await browser.json<Me>(`${app.url}/me`)).user).toBeNull()
+    // The terms page's own form, on this site.
+    const resumed = await browser.get(resumeUrl, 10, { 'sec-fetch-site': 'same-origin' })
     expect(JSON.parse(resumed.text)).toMatchObject({
       user: { username: 'bob' },
       social: [{ provider: 'github', uid: '1002' }],
@@ -359,6 +363,8 @@ describe('the passport bridge, both ways, in an express + express-session + pass
     const { partial_token } = JSON.parse(paused.text) as { partial_token: string }
     const linked = await browser.get(
       `${app.url}/complete/github/?partial_token=${partial_token}&confirm=yes`,
+      10,
+      { 'sec-fetch-site': 'same-origin' },
     )
     expect(linked.url).toBe(`${app.url}/me`)
     expect((JSON.parse(linked.text) as Me).social).toEqual([

@@ -167,14 +167,21 @@ export async function ossoLogin(
   return browser.get(back.location)
 }
 
-/** Follows the app's redirects while they stay on the app, finishing a username step. */
+/** Follows the app’s redirects while they stay on the app, finishing a username step and confirming a link. */
 export async function finishOnApp(
   browser: TestBrowser,
   stack: Stack,
   response: BrowserResponse,
 ): Promise<BrowserResponse> {
   let current = response
-  for (let hop = 0; hop < 10 && current.location?.startsWith(stack.appUrl); hop++) {
+  for (let hop = 0; hop < 10; hop++) {
+    if (current.status === 200 && current.text.includes('id="social-auth-confirm"')) {
+      // The page that asks before a guided link (or an unverified resume): the person confirms.
+      const form = findForm(current.text, { id: 'social-auth-confirm' })
+      current = await browser.post(new URL(form.action, stack.appUrl).href, form.fields)
+      continue
+    }
+    if (!current.location?.startsWith(stack.appUrl)) break
     if (current.location.includes('/confirm-username')) {
       const page = await browser.get(current.location)
       const form = findForm(page.text, { id: 'username-form' })

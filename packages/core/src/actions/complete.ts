@@ -6,8 +6,7 @@ import { AuthNoUser } from '../errors.js'
 import type { PipelineContext, PipelineServices } from '../pipeline/context.js'
 import { loadPartialKwargs } from '../pipeline/partial.js'
 import { PENDING_LINK_SESSION_KEY, type PendingLink } from '../pipeline/steps/safe-link.js'
-import { redirectUri } from '../absolute-uri.js'
-import { cleanPartialPipeline } from '../pipeline/partial-resume.js'
+import { cleanPartialPipeline, confirmLinkPage } from '../pipeline/partial-resume.js'
 import type { PipelineOutcome } from '../pipeline/runner.js'
 import { appendQuery } from '../redirects.js'
 import { redirect, type ActionResponse } from '../responses.js'
@@ -69,21 +68,31 @@ function runAuth(
 }
 
 /**
- * Where to resume a guided link paused for another backend (see `safe_link_by_email`), or
- * undefined. The partial token rides in the URL, but only the session that paused it owns it.
+ * The page that finishes a guided link paused for another backend (see `safe_link_by_email`),
+ * or undefined. The partial is resumed only by the session that paused it, and only once the
+ * person confirms the identity it names.
  */
-function pendingLinkResumeUrl(
+async function pendingLinkPage(
   engine: Engine,
   strategy: Strategy,
   backend: BoundBackend,
-): string | undefined {
+): Promise<ActionResponse | undefined> {
   const pending = strategy.session.get<PendingLink>(PENDING_LINK_SESSION_KEY)
   if (!pending || pending.backend === backend.name || !engine.backends.has(pending.backend))
     return undefined
-  const token = engine.backends.get(pending.backend)!.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME')
-  return appendQuery(redirectUri(engine.settings, strategy, pending.backend), {
-    [token]: pending.token,
-  })
+  const partial = await engine.storage.partial.load(pending.token)
+  if (!partial || partial.backend !== pending.backend) {
+    strategy.session.pop(PENDING_LINK_SESSION_KEY)
+    return undefined
+  }
+  const details = partial.data.kwargs.details as { email?: unknown } | undefined
+  const identity = typeof details?.email === 'string' ? details.email : undefined
+  const paused = engine.backends.get(pending.backend)!
+  return confirmLinkPage(
+    { strategy, settings: engine.settings, backend: paused },
+    pending.token,
+    identity,
+  )
 }
 
 /** `SESSION_EXPIRATION` / `MAX_SESSION_LENGTH` for this login, from the stored tokens. */
@@ -112,11 +121,18 @@ async function finish(
   strategy: Strategy,
   context: PipelineContext,
   options: CompleteOptions,
-  next: string | undefined,
+  next: { readonly started: string | undefined; readonly sessionBefore: unknown },
 ): Promise<ActionResponse> {
   const session = strategy.session
-  const redirectValue = next ?? session.get<string>('next') ?? strategy.requestData().next
-  session.pop('next')
+  const sessionNext = session.pop<string>('next')
+  // PSA reads `next` after the pipeline so that a step can change it: a value the pipeline set
+  // wins over the one the login started with.
+  const changed = sessionNext !== undefined && sessionNext !== next.sessionBefore
+  const redirectValue =
+    (changed ? sessionNext : undefined) ??
+    next.started ??
+    sessionNext ??
+    strategy.requestData().next
   const user = context.user
   let url: string | undefined
   if (options.user) {
@@ -141,11 +157,9 @@ async function finish(
         isNew,
       })
     }
-    const pendingLink = active ? pendingLinkResumeUrl(engine, strategy, backend) : undefined
-    if (pendingLink) {
-      // The user signed in with their existing method to link a paused identity: finish that.
-      return redirect(finalRedirect(backend, strategy, pendingLink, 'LOGIN_REDIRECT_URL'))
-    }
+    const pendingLink = active ? await pendingLinkPage(engine, strategy, backend) : undefined
+    // The user signed in with their existing method to link a paused identity: finish that.
+    if (pendingLink) return pendingLink
     if (!active) {
       url = settingUrl(backend, 'INACTIVE_USER_URL', 'LOGIN_ERROR_URL', 'LOGIN_URL')
     } else {
@@ -177,6 +191,7 @@ export async function complete(
 
     let outcome: PipelineOutcome<PipelineContext>
     let next: string | undefined
+    const sessionNextBefore = strategy.session.get('next')
     if (decision.kind === 'resume') {
       const kwargs = await loadPartialKwargs(decision.partial, engine.storage)
       if (kwargs.user === undefined) kwargs.user = options.user ?? null
@@ -209,7 +224,10 @@ export async function complete(
       )
     }
     if (outcome.kind === 'response') return outcome.response
-    return await finish(engine, backend, strategy, outcome.context, options, next)
+    return await finish(engine, backend, strategy, outcome.context, options, {
+      started: next,
+      sessionBefore: sessionNextBefore,
+    })
   } catch (err) {
     return errorResponse(engine, backendName, err, options.onError ?? 'redirect')
   }

@@ -52,26 +52,50 @@ export async function cleanPartialPipeline(
   }
 }
 
-/** The page asking the user to confirm an external resume: a POST back to the same route. */
-function confirmationPage(action: string, parameter: string, nonce: string): ActionResponse {
+/** What a confirmation page says: its title, its explanation and its button. */
+interface ConfirmationText {
+  readonly title: string
+  readonly message: string
+  readonly button: string
+}
+
+const RESUME_TEXT: ConfirmationText = {
+  title: 'Continue signing in?',
+  message: 'You opened a sign-in link. Continue only if you started this sign-in yourself.',
+  button: 'Continue',
+}
+
+/** The page asking the person to confirm: a POST back to the paused backend's route. */
+function confirmationPage(
+  action: string,
+  parameter: string,
+  nonce: string,
+  text: ConfirmationText,
+): ActionResponse {
   return html(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Continue signing in?</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(text.title)}</title></head>
 <body><main>
-<h1>Continue signing in?</h1>
-<p>You opened a sign-in link. Continue only if you started this sign-in yourself.</p>
-<form method="post" action="${escapeHtml(action)}">
+<h1>${escapeHtml(text.title)}</h1>
+<p>${escapeHtml(text.message)}</p>
+<form id="social-auth-confirm" method="post" action="${escapeHtml(action)}">
 <input type="hidden" name="${escapeHtml(parameter)}" value="1">
 <input type="hidden" name="${CONFIRM_NONCE}" value="${escapeHtml(nonce)}">
-<button type="submit">Continue</button>
+<button type="submit">${escapeHtml(text.button)}</button>
 </form>
 </main></body></html>`)
 }
 
-function requireConfirmation(
-  input: PartialResumeInput,
+/**
+ * Keeps `token` (and the request that would resume it) pending in the session and answers the
+ * page that resumes it once the person confirms: a POST with a one-time nonce, which neither a
+ * link nor another site's form can supply.
+ */
+function askToConfirm(
+  input: Pick<PartialResumeInput, 'strategy' | 'settings' | 'backend'>,
   token: string,
   request: RequestData,
-): PartialDecision {
+  text: ConfirmationText,
+): ActionResponse {
   const session = input.strategy.session
   const nonce = randomString(32)
   session.set(PENDING_TOKEN, token)
@@ -80,14 +104,45 @@ function requireConfirmation(
   const parameter = input.backend.setting<string>(
     'PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER',
   )
-  return {
-    kind: 'response',
-    response: confirmationPage(
-      redirectUri(input.settings, input.strategy, input.backend.name),
-      parameter,
-      nonce,
-    ),
-  }
+  return confirmationPage(
+    redirectUri(input.settings, input.strategy, input.backend.name),
+    parameter,
+    nonce,
+    text,
+  )
+}
+
+function requireConfirmation(
+  input: PartialResumeInput,
+  token: string,
+  request: RequestData,
+): PartialDecision {
+  return { kind: 'response', response: askToConfirm(input, token, request, RESUME_TEXT) }
+}
+
+/**
+ * The page that finishes a guided link (see `safe_link_by_email`) once the person has signed in
+ * with their existing method: it names the identity, and links it only when they confirm. The
+ * paused link may not be theirs: a session cookie planted in their browser carries someone
+ * else's paused identity into their sign-in.
+ */
+export function confirmLinkPage(
+  input: Pick<PartialResumeInput, 'strategy' | 'settings' | 'backend'>,
+  token: string,
+  identity: string | undefined,
+): ActionResponse {
+  const name = input.backend.name
+  const account = identity ? `the ${name} account ${identity}` : `a ${name} account`
+  return askToConfirm(
+    input,
+    token,
+    {},
+    {
+      title: `Link your ${name} account?`,
+      message: `You are signed in. Link ${account} to this account, so that you can sign in with either? Link it only if you started this yourself.`,
+      button: 'Link account',
+    },
+  )
 }
 
 /** A POST carrying the confirmation parameter and the nonce this session was given. */
@@ -111,7 +166,7 @@ const kindOf = (partial: PartialRecord): PipelineKind => partial.data.pipeline ?
  * `state` with `code` or `error` (RFC 6749 §4.1.2). A partial step's form may well have a
  * `code` field (a one-time code) or a `state` field (an address) alone.
  */
-function isProviderCallback(backend: BoundBackend, data: RequestData): boolean {
+export function isProviderCallback(backend: BoundBackend, data: RequestData): boolean {
   const declared = backend.definition.callbackParameters
   if (declared) return declared.some((name) => name in data)
   return 'state' in data && ('code' in data || 'error' in data)
@@ -190,7 +245,16 @@ export async function decidePartialResume(input: PartialResumeInput): Promise<Pa
     ) {
       return requireConfirmation(input, token, data)
     }
-    if (owned) return { kind: 'resume', partial, token, request: data }
+    if (owned) {
+      // A link or another site's form reaches this route with the person's cookie: what it
+      // carries must not feed their paused step unless it came from the app's own page.
+      const tokenName = backend.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME')
+      const carriesInput = Object.keys(data).some((key) => key !== tokenName)
+      if (!pendingResume && carriesInput && strategy.requestVerified?.() !== true) {
+        return requireConfirmation(input, token, data)
+      }
+      return { kind: 'resume', partial, token, request: data }
+    }
     if (external) return requireConfirmation(input, token, data)
     // Someone else's token: refuse, and leave the partial to its owner (login CSRF defence).
     return { kind: 'halt' }

@@ -30,8 +30,16 @@ export class MemorySession implements Session {
 /** A strategy whose request can be changed between calls, like a browser making requests. */
 export interface TestStrategy extends Strategy {
   readonly session: MemorySession
-  /** Sets the next request: its method, query and body. */
-  request(input: { method?: string; query?: RequestData; body?: RequestData }): TestStrategy
+  /**
+   * Sets the next request: its method, query and body, and whether it comes from the app's
+   * own page (`verified`, default true: a test's requests are the app's forms unless it says).
+   */
+  request(input: {
+    method?: string
+    query?: RequestData
+    body?: RequestData
+    verified?: boolean
+  }): TestStrategy
 }
 
 /**
@@ -51,6 +59,7 @@ export function createTestStrategy(
   let method = 'GET'
   let query: RequestData = {}
   let body: RequestData = {}
+  let verified = true
   const strategy: TestStrategy = {
     session: options.session ?? new MemorySession(),
     requestData(merge = true) {
@@ -61,10 +70,12 @@ export function createTestStrategy(
     requestMethod: () => method,
     absoluteUri: (path) => new URL(path, `http://${host}`).href,
     redirectUri: (backend) => `http://${host}/complete/${backend}/`,
+    requestVerified: () => verified,
     request(input) {
       method = input.method ?? 'GET'
       query = { ...(input.query ?? {}) }
       body = { ...(input.body ?? {}) }
+      verified = input.verified ?? true
       return strategy
     },
   }

@@ -15,12 +15,16 @@ export interface Page {
 export class Browser {
   readonly #cookies = new Map<string, Map<string, string>>()
 
-  async get(url: string, maxHops = 10): Promise<Page> {
+  /** GETs `url`, following redirects; `headers` go with the first request only. */
+  async get(url: string, maxHops = 10, headers: Record<string, string> = {}): Promise<Page> {
     const visited: string[] = []
     let current = url
     for (let hop = 0; hop <= maxHops; hop++) {
       visited.push(current)
-      const response = await fetch(current, { redirect: 'manual', headers: this.#headers(current) })
+      const response = await fetch(current, {
+        redirect: 'manual',
+        headers: { ...(hop === 0 ? headers : {}), ...this.#headers(current) },
+      })
       this.#keep(current, response)
       const location = response.headers.get('location') ?? undefined
       if (response.status >= 300 && response.status < 400 && location && hop < maxHops) {
