@@ -5,6 +5,11 @@ export {
   type UserBackendsData,
 } from './social-auth.js'
 export type { CompleteOptions, LoginInfo } from './actions/complete.js'
+export type {
+  CompletedPipeline,
+  CompleteOutcome,
+  CompleteResponse,
+} from './actions/complete-outcome.js'
 export type { DisconnectOptions } from './actions/disconnect.js'
 export type { ErrorMode } from './actions/errors.js'
 export * from './errors.js'
