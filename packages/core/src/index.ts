@@ -37,11 +37,7 @@ export type {
   PipelineStep,
   StepResult,
 } from './pipeline/context.js'
-export {
-  partialStep,
-  PARTIAL_TOKEN_SESSION_KEY,
-  type PartialStepOptions,
-} from './pipeline/partial.js'
+export { partialStep, type PartialStepOptions } from './pipeline/partial.js'
 export { DEFAULT_AUTH_PIPELINE, DEFAULT_DISCONNECT_PIPELINE } from './pipeline/defaults.js'
 export {
   socialDetails,
