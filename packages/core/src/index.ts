@@ -5,6 +5,11 @@ export {
   type UserBackendsData,
 } from './social-auth.js'
 export type { CompleteOptions, LoginInfo } from './actions/complete.js'
+export type {
+  CompletedPipeline,
+  CompleteOutcome,
+  CompleteResponse,
+} from './actions/complete-outcome.js'
 export type { DisconnectOptions } from './actions/disconnect.js'
 export type { ErrorMode } from './actions/errors.js'
 export * from './errors.js'
@@ -32,11 +37,7 @@ export type {
   PipelineStep,
   StepResult,
 } from './pipeline/context.js'
-export {
-  partialStep,
-  PARTIAL_TOKEN_SESSION_KEY,
-  type PartialStepOptions,
-} from './pipeline/partial.js'
+export { partialStep, type PartialStepOptions } from './pipeline/partial.js'
 export { DEFAULT_AUTH_PIPELINE, DEFAULT_DISCONNECT_PIPELINE } from './pipeline/defaults.js'
 export { isProviderCallback } from './pipeline/partial-resume.js'
 export {

@@ -1,5 +1,6 @@
 import { begin } from './actions/begin.js'
 import { complete, type CompleteOptions } from './actions/complete.js'
+import type { CompleteResponse } from './actions/complete-outcome.js'
 import { disconnect, type DisconnectOptions } from './actions/disconnect.js'
 import { errorResponse, type ErrorMode } from './actions/errors.js'
 import { bindBackend } from './backends/bound-backend.js'
@@ -52,12 +53,15 @@ export interface SocialAuth {
   getBackend(name: string): BoundBackend
   /** Starts a login (call it for a CSRF-checked POST). */
   begin(strategy: Strategy, backendName: string): Promise<ActionResponse>
-  /** Finishes a login at the redirect URI. */
+  /**
+   * Finishes a login at the redirect URI: the response to send, with its `outcome` (logged in,
+   * linked to the signed-in user, paused at a step, …).
+   */
   complete(
     strategy: Strategy,
     backendName: string,
     options: CompleteOptions,
-  ): Promise<ActionResponse>
+  ): Promise<CompleteResponse>
   /** Unlinks the user's accounts of a backend. */
   disconnect(
     strategy: Strategy,

@@ -3,6 +3,7 @@ import {
   memoryStorage,
   type ActionResponse,
   type BackendEntry,
+  type CompleteResponse,
   type LoginInfo,
   type ProviderResponse,
   type Settings,
@@ -133,7 +134,7 @@ export interface LoginOptions {
  * Plays a browser through begin → provider → complete, as PSA's `do_login` does; returns
  * the final response. Logins are recorded in `t.logins`.
  */
-export async function login(t: Harness, options: LoginOptions = {}): Promise<ActionResponse> {
+export async function login(t: Harness, options: LoginOptions = {}): Promise<CompleteResponse> {
   const backend = options.backend ?? 'dummy'
   const strategy = options.strategy ?? t.strategy
   const started = await t.social.begin(
@@ -150,7 +151,7 @@ export async function login(t: Harness, options: LoginOptions = {}): Promise<Act
 export function complete(
   t: Harness,
   options: Pick<LoginOptions, 'backend' | 'user' | 'strategy' | 'onError'> = {},
-): Promise<ActionResponse> {
+): Promise<CompleteResponse> {
   return t.social.complete(options.strategy ?? t.strategy, options.backend ?? 'dummy', {
     user: options.user ?? null,
     login: (info) => {

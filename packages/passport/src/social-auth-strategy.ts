@@ -1,10 +1,9 @@
 import passport from 'passport'
 import {
-  PARTIAL_TOKEN_SESSION_KEY,
   SocialAuthError,
   socialAccount,
   type ActionResponse,
-  type LoginInfo,
+  type CompleteOutcome,
   type SocialAccount,
   type SocialAuth,
   type User,
@@ -28,12 +27,22 @@ export interface SocialAuthStrategyOptions extends RequestStrategyOptions {
 /** What `req.authInfo` holds after a successful `passport.authenticate` (with `authInfo`). */
 export interface SocialAuthInfo {
   readonly backend: string
-  /** The account signed in with, without its tokens; null when someone was signed in already. */
+  /**
+   * The account the pipeline ended with — the one signed in with, or the one linked to the
+   * signed-in user — without its tokens; null when the pipeline found or created none.
+   */
   readonly social: SocialAccount | null
+  /** True when this sign-in created the user (PSA's `is_new`). */
   readonly isNew: boolean
   /**
-   * True when someone was signed in already: the pipeline ran for them (no new login) and the
-   * account is now linked to them, newly or as before.
+   * True when this run created the association `social` (PSA's `new_association`): a first
+   * sign-in with the account, or a link of an account the user did not have. False when the
+   * account was linked to this user before.
+   */
+  readonly newAssociation: boolean
+  /**
+   * True when someone was signed in already: the pipeline ran for them, nobody new was logged
+   * in, and `social` is linked to them — newly when `newAssociation`, otherwise as before.
    */
   readonly linked: boolean
   /** Where social-auth would send the browser (`next`, `LOGIN_REDIRECT_URL`, …). */
@@ -121,24 +130,19 @@ export class SocialAuthStrategy extends passport.Strategy {
       return
     }
     const current = (req.user as User | undefined) ?? null
-    let login: LoginInfo | undefined
     const done = await this.social.complete(strategy, this.backend, {
       user: current,
-      login: (info) => {
-        login = info
-      },
+      // passport's `success` logs the user in, below.
+      login: () => undefined,
       onError: 'throw',
     })
+    const { outcome } = done
     const redirect = done.type === 'redirect' ? done.url : undefined
-    if (login) {
-      this.success(
-        login.user,
-        this.info(login.social ? socialAccount(login.social) : null, login.isNew, false, redirect),
-      )
-    } else if (current && strategy.session.get(PARTIAL_TOKEN_SESSION_KEY) === undefined) {
-      // Logged in already and the pipeline ran to its end: the account is linked to this user.
-      // (A pause leaves its token in the session and goes on below, to the step's page.)
-      this.success(current, this.info(null, false, true, redirect))
+    if (outcome.kind === 'login') {
+      this.success(outcome.user, this.info(outcome, redirect))
+    } else if (outcome.kind === 'link' && current) {
+      // Linked to the signed-in user, who stays the one signed in.
+      this.success(current, this.info(outcome, redirect))
     } else if (done.type === 'redirect') {
       // A paused pipeline (or an inactive user) sends the browser on; no one is logged in.
       this.redirect(done.url, done.status)
@@ -148,12 +152,17 @@ export class SocialAuthStrategy extends passport.Strategy {
   }
 
   private info(
-    social: SocialAccount | null,
-    isNew: boolean,
-    linked: boolean,
+    outcome: Extract<CompleteOutcome, { kind: 'login' | 'link' }>,
     redirect: string | undefined,
   ): SocialAuthInfo {
-    return { backend: this.backend, social, isNew, linked, redirect }
+    return {
+      backend: this.backend,
+      social: outcome.social && socialAccount(outcome.social),
+      isNew: outcome.isNew,
+      newAssociation: outcome.newAssociation,
+      linked: outcome.kind === 'link',
+      redirect,
+    }
   }
 
   private failed(err: unknown): void {

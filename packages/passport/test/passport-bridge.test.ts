@@ -373,6 +373,99 @@ describe('the passport bridge, both ways, in an express + express-session + pass
     ])
   })
 
+  it('reports in req.authInfo a new association when a signed-in user links an account they did not have', async () => {
+    const { app } = await start()
+    const browser = new Browser()
+    await signIn(browser, app, 'acme', BOB)
+    expect(await browser.json(`${app.url}/auth-info`)).toMatchObject({
+      backend: 'acme',
+      social: { provider: 'acme', uid: 'acme-1002' },
+      isNew: true,
+      newAssociation: true,
+      linked: false,
+    })
+    await signIn(browser, app, 'github', BOB)
+    expect(await browser.json(`${app.url}/auth-info`)).toMatchObject({
+      backend: 'github',
+      social: { provider: 'github', uid: '1002' },
+      isNew: false,
+      newAssociation: true,
+      linked: true,
+      redirect: '/me',
+    })
+  })
+
+  it('reports no new association when a signed-in user links again an account they already have', async () => {
+    const { app } = await start()
+    const browser = new Browser()
+    await signIn(browser, app, 'acme', BOB)
+    await signIn(browser, app, 'github', BOB)
+    const again = JSON.parse((await signIn(browser, app, 'github', BOB)).text) as Me
+    expect(again.social.map((s) => s.provider)).toEqual(['acme', 'github'])
+    expect(await browser.json(`${app.url}/auth-info`)).toMatchObject({
+      backend: 'github',
+      social: { provider: 'github', uid: '1002' },
+      isNew: false,
+      newAssociation: false,
+      linked: true,
+    })
+    // Signing in afresh with that account is no new association either.
+    const fresh = new Browser()
+    await signIn(fresh, app, 'github', BOB)
+    expect(await fresh.json(`${app.url}/auth-info`)).toMatchObject({
+      isNew: false,
+      newAssociation: false,
+      linked: false,
+    })
+  })
+
+  it('sends a signed-in user to a paused step’s page even when the pause is not kept in the session', async () => {
+    // A link confirmed from an emailed link (any browser): the token is not in the session.
+    const confirmByMail = partialStep<PipelineContext>(
+      async ({ backend, request, current_partial }) =>
+        backend.name === 'github' && request.confirm !== 'yes'
+          ? redirect(`/terms?partial_token=${current_partial!.token}`)
+          : undefined,
+      { saveToSession: false, allowExternalResume: true },
+    )
+    const pipeline = [...DEFAULT_AUTH_PIPELINE]
+    pipeline.splice(pipeline.indexOf(createUser), 0, confirmByMail)
+    const { app, social } = await start({ SOCIAL_AUTH_PIPELINE: pipeline })
+    const browser = new Browser()
+    const me = JSON.parse((await signIn(browser, app, 'acme', BOB)).text) as Me
+    const paused = await signIn(browser, app, 'github', BOB)
+    expect(paused.url).toMatch(/\/terms\?partial_token=/)
+    const { partial_token } = JSON.parse(paused.text) as { partial_token: string }
+    expect(await social.storage.partial.load(partial_token)).not.toBeNull()
+    // Nothing was reported as a success: the last authInfo is still the Acme sign-in's.
+    expect(await browser.json(`${app.url}/auth-info`)).toMatchObject({ backend: 'acme' })
+    expect(await browser.json<Me>(`${app.url}/me`)).toEqual(me)
+  })
+
+  it('reports a finished link although the session still holds an abandoned pause', async () => {
+    const confirmLink = partialStep<PipelineContext>(
+      async ({ backend, request, current_partial }) =>
+        backend.name === 'github' && request.confirm !== 'yes'
+          ? redirect(`/terms?partial_token=${current_partial!.token}`)
+          : undefined,
+    )
+    const pipeline = [...DEFAULT_AUTH_PIPELINE]
+    pipeline.splice(pipeline.indexOf(createUser), 0, confirmLink)
+    const { app } = await start({ SOCIAL_AUTH_PIPELINE: pipeline })
+    const browser = new Browser()
+    await signIn(browser, app, 'acme', BOB)
+    expect((await signIn(browser, app, 'github', BOB)).url).toMatch(/\/terms\?partial_token=/)
+    // The GitHub link is left paused; Osso is linked instead.
+    const linked = JSON.parse((await signIn(browser, app, 'osso')).text) as Me
+    expect(linked.social.map((s) => s.provider)).toEqual(['acme', 'osso'])
+    expect(await browser.json(`${app.url}/auth-info`)).toMatchObject({
+      backend: 'osso',
+      social: { provider: 'osso', uid: SEED_USER_ID },
+      newAssociation: true,
+      linked: true,
+    })
+  })
+
   it('refuses, at construction, a strategy for a backend the engine does not have', async () => {
     const { social } = await start()
     expect(() => new SocialAuthStrategy({ social, backend: 'nope' })).toThrow(

@@ -2,7 +2,7 @@ import type { BoundBackend } from '../backends/definition.js'
 import { getBackend, type Engine } from '../engine.js'
 import { socialAccount } from '../events.js'
 import { sessionTimeout } from '../expiration.js'
-import { AuthNoUser } from '../errors.js'
+import { AuthNoUser, type SocialAuthError } from '../errors.js'
 import type { PipelineContext, PipelineServices } from '../pipeline/context.js'
 import { loadPartialKwargs } from '../pipeline/partial.js'
 import { PENDING_LINK_SESSION_KEY, type PendingLink } from '../pipeline/steps/safe-link.js'
@@ -13,6 +13,7 @@ import { redirect, type ActionResponse } from '../responses.js'
 import type { User, UserSocialAuth } from '../storage/types.js'
 import type { Strategy } from '../strategy.js'
 import { backendCall, partialDecision } from './call.js'
+import { withOutcome, type CompleteOutcome, type CompleteResponse } from './complete-outcome.js'
 import { errorResponse, type ErrorMode } from './errors.js'
 import { runInTransaction } from './run-in-transaction.js'
 import { finalRedirect, settingUrl } from './urls.js'
@@ -122,7 +123,7 @@ async function finish(
   context: PipelineContext,
   options: CompleteOptions,
   next: { readonly started: string | undefined; readonly sessionBefore: unknown },
-): Promise<ActionResponse> {
+): Promise<CompleteResponse> {
   const session = strategy.session
   const sessionNext = session.pop<string>('next')
   // PSA reads `next` after the pipeline so that a step can change it: a value the pipeline set
@@ -134,9 +135,17 @@ async function finish(
     sessionNext ??
     strategy.requestData().next
   const user = context.user
+  const completed = {
+    social: context.social,
+    isNew: Boolean(context.is_new),
+    // PSA sets it in `social_user` before anything is created: only a row that exists counts.
+    newAssociation: context.social !== null && context.new_association === true,
+  }
+  let outcome: CompleteOutcome
   let url: string | undefined
   if (options.user) {
     // Already logged in: the pipeline linked an account (or did nothing); no new login.
+    outcome = { kind: 'link', user: user ?? options.user, ...completed }
     url = user
       ? settingUrl(backend, redirectValue, 'NEW_ASSOCIATION_REDIRECT_URL', 'LOGIN_REDIRECT_URL')
       : settingUrl(backend, redirectValue, 'LOGIN_REDIRECT_URL')
@@ -145,8 +154,10 @@ async function finish(
   } else {
     const active =
       user.is_active !== false || engine.settings.get<boolean>('ALLOW_INACTIVE_USERS_LOGIN')
-    const isNew = Boolean(context.is_new)
-    if (active || backend.setting<boolean>('INACTIVE_USER_LOGIN')) {
+    const isNew = completed.isNew
+    const logIn = active || backend.setting<boolean>('INACTIVE_USER_LOGIN')
+    outcome = { kind: logIn ? 'login' : 'inactive', user, ...completed }
+    if (logIn) {
       const timeout = await loginSessionTimeout(engine, backend, context.social)
       await options.login({ user, social: context.social, backend, isNew, sessionTimeout: timeout })
       if (context.social) session.set('social_auth_last_login_backend', context.social.provider)
@@ -159,7 +170,7 @@ async function finish(
     }
     const pendingLink = active ? await pendingLinkPage(engine, strategy, backend) : undefined
     // The user signed in with their existing method to link a paused identity: finish that.
-    if (pendingLink) return pendingLink
+    if (pendingLink) return withOutcome(pendingLink, outcome)
     if (!active) {
       url = settingUrl(backend, 'INACTIVE_USER_URL', 'LOGIN_ERROR_URL', 'LOGIN_URL')
     } else {
@@ -170,24 +181,25 @@ async function finish(
   }
   if (!url) url = settingUrl(backend, 'LOGIN_REDIRECT_URL') ?? '/'
   if (redirectValue && redirectValue !== url) url = appendQuery(url, { next: redirectValue })
-  return redirect(finalRedirect(backend, strategy, url, 'LOGIN_REDIRECT_URL'))
+  return withOutcome(redirect(finalRedirect(backend, strategy, url, 'LOGIN_REDIRECT_URL')), outcome)
 }
 
 /**
  * Finishes a login at the redirect URI (PSA `do_complete`): resumes a paused pipeline of this
  * session, or completes the provider exchange and runs the pipeline in one transaction, then
- * logs the user in and redirects.
+ * logs the user in and redirects. The response's `outcome` tells what happened.
  */
 export async function complete(
   engine: Engine,
   strategy: Strategy,
   backendName: string,
   options: CompleteOptions,
-): Promise<ActionResponse> {
+): Promise<CompleteResponse> {
   try {
     const backend = getBackend(engine, backendName)
     const decision = await partialDecision(engine, strategy, backend, 'auth')
-    if (decision.kind === 'response') return decision.response
+    if (decision.kind === 'response')
+      return withOutcome(decision.response, { kind: 'confirm-resume' })
 
     let outcome: PipelineOutcome<PipelineContext>
     let next: string | undefined
@@ -223,12 +235,21 @@ export async function complete(
         0,
       )
     }
-    if (outcome.kind === 'response') return outcome.response
+    if (outcome.kind === 'response') {
+      return withOutcome(outcome.response, {
+        kind: 'paused',
+        step: outcome.index,
+        stepName: engine.authPipelines.get(backend.name)![outcome.index]!.name,
+        partialToken: outcome.context.current_partial?.token,
+      })
+    }
     return await finish(engine, backend, strategy, outcome.context, options, {
       started: next,
       sessionBefore: sessionNextBefore,
     })
   } catch (err) {
-    return errorResponse(engine, backendName, err, options.onError ?? 'redirect')
+    const response = errorResponse(engine, backendName, err, options.onError ?? 'redirect')
+    // Only a coded error comes back as a response; anything else was rethrown.
+    return withOutcome(response, { kind: 'failed', error: err as SocialAuthError })
   }
 }

@@ -62,7 +62,7 @@ export interface PipelineContext extends PipelineServices {
   new_association?: boolean
   /** Index of the running step. */
   pipeline_index: number
-  /** The partial record being prepared, inside a `partial` step. */
+  /** The partial record being prepared, inside a `partial` step; after a pause, the one stored. */
   current_partial?: PartialRecord
   /**
    * The user logged in to this browser session when this request arrived (never persisted in

@@ -114,6 +114,7 @@ export function partialStep<
         current = value
       },
     })
+    let paused: PartialRecord | undefined
     try {
       const result = await step(ctx)
       if (!isActionResponse(result)) return result
@@ -127,9 +128,18 @@ export function partialStep<
       await ctx.storage.partial.store(record)
       if (saveToSession) ctx.strategy.session.set(PARTIAL_TOKEN_SESSION_KEY, record.token)
       ctx.emit('partial.paused', { backend: ctx.backend.name, step: record.next_step })
+      paused = record
       return result
     } finally {
       delete ctx.current_partial
+      // The action reports the pause (and its token) from the context the run ends with.
+      if (paused) {
+        Object.defineProperty(ctx, 'current_partial', {
+          configurable: true,
+          enumerable: false,
+          value: paused,
+        })
+      }
     }
   }
   Object.defineProperty(wrapped, 'name', { value: step.name || 'partial' })

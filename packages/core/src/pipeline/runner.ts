@@ -2,10 +2,19 @@ import { ImproperlyConfigured } from '../errors.js'
 import { isActionResponse, type ActionResponse } from '../responses.js'
 import { SERVICE_KEYS, type ResolvedStep } from './context.js'
 
-/** How a run ended: every step ran, or one returned a response (a pause). */
+/**
+ * How a run ended: every step ran, or one returned a response (a pause) at `index`. Both carry
+ * the run's context, which after a `partialStep` pause holds the stored record as
+ * `current_partial`.
+ */
 export type PipelineOutcome<C> =
   | { readonly kind: 'done'; readonly context: C }
-  | { readonly kind: 'response'; readonly response: ActionResponse; readonly index: number }
+  | {
+      readonly kind: 'response'
+      readonly response: ActionResponse
+      readonly index: number
+      readonly context: C
+    }
 
 /**
  * Runs steps in order from `startIndex` over one context (PSA `run_pipeline`): a returned
@@ -24,7 +33,7 @@ export async function runPipeline<C extends { pipeline_index: number }>(
     context.pipeline_index = index
     const result: unknown = await step.run(context)
     if (result === undefined || result === null) continue
-    if (isActionResponse(result)) return { kind: 'response', response: result, index }
+    if (isActionResponse(result)) return { kind: 'response', response: result, index, context }
     if (typeof result !== 'object' || Array.isArray(result)) {
       throw new ImproperlyConfigured(
         `Pipeline step "${step.name}" returned ${Array.isArray(result) ? 'an array' : typeof result}; return an object, a response or nothing`,

@@ -8,6 +8,8 @@ import { deserializeUser, serializeUser, SocialAuthStrategy } from '../../src/in
 declare module 'express-session' {
   interface SessionData {
     messages?: string[]
+    /** What the last successful `passport.authenticate` reported (`req.authInfo`). */
+    authInfo?: unknown
   }
 }
 
@@ -48,7 +50,11 @@ export async function startPassportApp(social: SocialAuth, options: { stock?: bo
       (err: unknown, user: User | false, info: unknown, status: number) => {
         if (err) return next(err)
         if (!user) return res.status(status ?? 401).json({ failure: info })
-        req.logIn(user, (loginError) => (loginError ? next(loginError) : res.redirect('/me')))
+        req.logIn(user, (loginError) => {
+          if (loginError) return next(loginError)
+          req.session.authInfo = info
+          res.redirect('/me')
+        })
       },
     ) as express.RequestHandler
     custom(req, res, next)
@@ -63,6 +69,7 @@ export async function startPassportApp(social: SocialAuth, options: { stock?: bo
         .sort((a, b) => a.provider.localeCompare(b.provider)),
     })
   })
+  app.get('/auth-info', (req, res) => res.json(req.session.authInfo ?? null))
   app.get('/failed', (req, res) => res.json({ messages: req.session.messages ?? [] }))
   // A paused pipeline step's page (see the partial pipeline test).
   app.get('/terms', (req, res) => res.json({ partial_token: req.query.partial_token }))
