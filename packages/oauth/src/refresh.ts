@@ -40,18 +40,32 @@ async function checkRefreshedIdToken(
   })
   if (typeof stored.id_token !== 'string') return
   const original = decodeJwt(stored.id_token)
+  const refused = (name: string): AuthTokenError =>
+    new AuthTokenError(`Incorrect refreshed id_token: ${name}`, { backend: backend.name })
   for (const name of ['iss', 'sub'] as const) {
-    if (claims[name] !== original[name]) {
-      throw new AuthTokenError(`Incorrect refreshed id_token: ${name}`, { backend: backend.name })
-    }
+    if (claims[name] !== original[name]) throw refused(name)
   }
+  if (audienceKey(claims.aud) !== audienceKey(original.aud)) throw refused('aud')
+  // azp must match exactly, present in both or in neither.
+  if (claims.azp !== original.azp) throw refused('azp')
+  // The time of the original authentication and its nonce, when the new token repeats them.
+  for (const name of ['auth_time', 'nonce'] as const) {
+    if (claims[name] !== undefined && claims[name] !== original[name]) throw refused(name)
+  }
+}
+
+/** An `aud` claim as a comparable set: a string or an array of strings, in any order. */
+function audienceKey(aud: unknown): string {
+  const list: unknown[] = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud]
+  return JSON.stringify([...new Set(list.map((entry) => JSON.stringify(entry)))].sort())
 }
 
 /**
  * Refreshes an account's access token with its refresh token and stores the result (PSA
  * `UserSocialAuth.refresh_token`). Concurrent calls for one account share one request; a
  * response without a new refresh token keeps the stored one; a new id_token must be validly
- * signed and name the same issuer and subject.
+ * signed and keep the original's identity (OIDC Core §12.2): the same issuer, subject,
+ * audience and azp, and the same auth_time and nonce when it repeats them.
  *
  * @example
  * ```ts
@@ -84,6 +98,11 @@ export function refreshAccessToken(
       const { config } = await definition.provider(backend)
       tokens = toJsonObject({ ...(await client.refreshTokenGrant(config, refreshToken)) })
       if (typeof tokens.id_token === 'string') {
+        if (typeof tokens.access_token !== 'string' || tokens.access_token === '') {
+          throw new AuthTokenError('Missing access_token in OpenID Connect refresh response', {
+            backend: backend.name,
+          })
+        }
         await checkRefreshedIdToken(backend, definition, account.extra_data, tokens.id_token, now)
       }
     } catch (err) {

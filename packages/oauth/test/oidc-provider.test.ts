@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createSocialAuth, memoryStorage, type LoginInfo, type Settings } from '@social-auth/core'
 import { createTestStrategy } from '@social-auth/core/testing'
+import { decodeJwt } from 'jose'
 import { clearDiscoveryCache, oidc, refreshAccessToken } from '../src/index.js'
 import {
   authorizeAtProvider,
@@ -99,6 +100,35 @@ describe('the oidc backend against oidc-provider', () => {
     expect(first).toBe(second)
     expect(first.extra_data.access_token).not.toBe(original)
     expect(typeof first.extra_data.refresh_token).toBe('string')
+  })
+
+  it('refuses a refreshed id_token that does not keep the original’s audience, azp or nonce, and stores nothing (OIDC Core §12.2)', async () => {
+    const { social, storage } = await engine(provider)
+    const { logins } = await login(social, 'oidc', 'continuity')
+    const account = logins[0]!.social!
+    const original = decodeJwt(account.extra_data.id_token as string)
+    // The stored original is compared, not re-verified: rewrite the claims it remembers.
+    const remembered = (claims: Record<string, unknown>): string =>
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(
+        JSON.stringify({ ...original, ...claims }),
+      ).toString('base64url')}.`
+    for (const [claim, claims] of [
+      ['aud', { aud: ['another-client'] }],
+      ['azp', { azp: 'another-client' }],
+      ['nonce', { nonce: 'another-login' }],
+    ] as const) {
+      await storage.user.setExtraData(account, { id_token: remembered(claims) })
+      const before = (await storage.user.getSocialAuth('oidc', 'continuity'))!
+      const refreshed = await social.storage.user.getSocialAuth('oidc', 'continuity')
+      const error = await refreshAccessToken(social, refreshed!).catch((e: unknown) => e)
+      expect(error).toMatchObject({
+        code: 'ERR_AUTH_TOKEN',
+        message: `Token error: Incorrect refreshed id_token: ${claim}`,
+      })
+      expect((await storage.user.getSocialAuth('oidc', 'continuity'))!.extra_data).toEqual(
+        before.extra_data,
+      )
+    }
   })
 
   it('runs two instances of the oidc backend side by side under different names', async () => {
