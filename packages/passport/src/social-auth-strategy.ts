@@ -113,7 +113,11 @@ export class SocialAuthStrategy extends passport.Strategy {
     this.social = options.social
     this.backend = options.backend
     this.name = options.name ?? options.backend
-    this.requestOptions = { callbackURL: options.callbackURL, publicUrl: options.publicUrl }
+    this.requestOptions = {
+      callbackURL: options.callbackURL,
+      publicUrl: options.publicUrl,
+      requestVerified: options.requestVerified,
+    }
   }
 
   override authenticate(req: PassportRequest): void {

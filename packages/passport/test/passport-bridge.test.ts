@@ -20,7 +20,7 @@ import {
   DEMO_CLIENT_SECRET,
   SEED_USER_ID,
 } from '@social-auth/osso-dev'
-import { fromPassport, SocialAuthStrategy } from '../src/index.js'
+import { fromPassport, SocialAuthStrategy, type PassportRequest } from '../src/index.js'
 import { Browser } from './support/browser.js'
 import { startFakeProvider, type FakeAccount } from './support/fake-provider.js'
 import { startPassportApp } from './support/passport-app.js'
@@ -118,7 +118,11 @@ describe('the passport bridge, both ways, in an express + express-session + pass
 
   async function start(
     settings: Settings = {},
-    options: { stock?: boolean; github?: GitHubStrategy } = {},
+    options: {
+      stock?: boolean
+      github?: GitHubStrategy
+      requestVerified?: (req: PassportRequest) => boolean
+    } = {},
   ) {
     const social: SocialAuth = await createSocialAuth({
       settings: {
@@ -342,6 +346,29 @@ describe('the passport bridge, both ways, in an express + express-session + pass
       user: { username: 'bob' },
       social: [{ provider: 'github', uid: '1002' }],
     })
+  })
+
+  it('asks the app whether a resume comes from its own page (requestVerified), e.g. its CSRF check', async () => {
+    const acceptTerms = partialStep<PipelineContext>(async ({ request, user, current_partial }) =>
+      !user && request.terms !== 'yes'
+        ? redirect(`/terms?partial_token=${current_partial!.token}`)
+        : undefined,
+    )
+    const pipeline = [...DEFAULT_AUTH_PIPELINE]
+    pipeline.splice(pipeline.indexOf(createUser), 0, acceptTerms)
+    const { app } = await start(
+      { SOCIAL_AUTH_PIPELINE: pipeline },
+      { requestVerified: (req) => req.headers['x-csrf-token'] === 'valid' },
+    )
+    const browser = new Browser()
+    const paused = await signIn(browser, app, 'github', BOB)
+    const { partial_token } = JSON.parse(paused.text) as { partial_token: string }
+    const resumeUrl = `${app.url}/complete/github/?partial_token=${partial_token}&terms=yes`
+    // Fetch Metadata alone no longer decides: the app's own check does.
+    const asked = await browser.get(resumeUrl, 10, { 'sec-fetch-site': 'same-origin' })
+    expect(asked.text).toContain('Continue signing in?')
+    const resumed = await browser.get(resumeUrl, 10, { 'x-csrf-token': 'valid' })
+    expect(JSON.parse(resumed.text)).toMatchObject({ user: { username: 'bob' } })
   })
 
   it('sends a signed-in user on to a paused step rather than reporting a finished link', async () => {

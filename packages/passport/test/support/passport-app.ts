@@ -3,7 +3,12 @@ import session from 'express-session'
 import passport from 'passport'
 import { listenLoopback } from '../../../../test/support/loopback.js'
 import type { SocialAuth, User } from '@social-auth/core'
-import { deserializeUser, serializeUser, SocialAuthStrategy } from '../../src/index.js'
+import {
+  deserializeUser,
+  serializeUser,
+  SocialAuthStrategy,
+  type PassportRequest,
+} from '../../src/index.js'
 
 declare module 'express-session' {
   interface SessionData {
@@ -20,12 +25,17 @@ declare module 'express-session' {
  * `successRedirect` / `failureRedirect` / `failureMessage`; otherwise a custom callback shows
  * the failure's code as JSON.
  */
-export async function startPassportApp(social: SocialAuth, options: { stock?: boolean } = {}) {
+export async function startPassportApp(
+  social: SocialAuth,
+  options: { stock?: boolean; requestVerified?: (req: PassportRequest) => boolean } = {},
+) {
   const authenticator = new passport.Passport()
   authenticator.serializeUser(serializeUser())
   authenticator.deserializeUser(deserializeUser(social.storage))
   for (const name of social.backends.keys())
-    authenticator.use(new SocialAuthStrategy({ social, backend: name }))
+    authenticator.use(
+      new SocialAuthStrategy({ social, backend: name, requestVerified: options.requestVerified }),
+    )
 
   const app = express()
   app.use(session({ secret: 'passport-bridge-test', resave: false, saveUninitialized: false }))
