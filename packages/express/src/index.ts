@@ -3,7 +3,11 @@ export type { SocialAuthExpressOptions } from './options.js'
 export { expressStrategy, type StrategyOptions } from './express-strategy.js'
 export { csrfToken, csrfValid, CSRF_FIELD, CSRF_HEADER } from './csrf.js'
 export { logIn, logOut, saveSession, type LogOutOptions } from './session-lifecycle.js'
-export { sessionMiddleware, type SessionMiddlewareOptions } from './session-middleware.js'
+export {
+  defaultSessionCookieName,
+  sessionMiddleware,
+  type SessionMiddlewareOptions,
+} from './session-middleware.js'
 export { KnexSessionStore, type KnexSessionStoreOptions } from './knex-session-store.js'
 export { wantsJson } from './http-answers.js'
 export { publicDetail, type ErrorBody } from './error-mapping.js'

@@ -15,7 +15,7 @@ export interface SocialAuthExpressOptions {
    * they come from the request, which honours Express's `trust proxy`.
    */
   readonly publicUrl?: string | URL | undefined
-  /** The session cookie's name, to clear it at logout (express-session's `name`; default `sid`). */
+  /** The session cookie's name, to clear it at logout (express-session's `name`; default `__Host-sid` for an https `publicUrl`, else `sid`, as {@link sessionMiddleware}). */
   readonly sessionCookieName?: string
   /**
    * Request fields `POST /begin/:backend` passes to the engine besides `next`, the backend's

@@ -7,7 +7,7 @@ export interface SessionMiddlewareOptions {
   readonly secret: string | string[]
   /** Where sessions live; `new KnexSessionStore(knex)` for several app nodes. Default: memory. */
   readonly store?: Store
-  /** Cookie name (default `sid`). */
+  /** Cookie name (default `__Host-sid` for an https `publicUrl`, else `sid`). */
   readonly name?: string
   /** Session lifetime in seconds (default two weeks, Django's `SESSION_COOKIE_AGE`). */
   readonly maxAgeSeconds?: number
@@ -36,7 +36,11 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
   if (!options.secret || (Array.isArray(options.secret) && options.secret.length === 0)) {
     throw new TypeError('sessionMiddleware needs a secret (SESSION_SECRET)')
   }
-  const https = options.publicUrl !== undefined && /^https:/i.test(String(options.publicUrl).trim())
+  const https = isHttps(options.publicUrl)
+  // `__Host-` holds only for a cookie on the whole host: no Domain, Path=/.
+  const cookie = options.extra?.cookie
+  const hostOnly =
+    typeof cookie !== 'function' && (cookie?.path ?? '/') === '/' && cookie?.domain === undefined
   return session({
     resave: false,
     saveUninitialized: false,
@@ -47,7 +51,7 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
     ...(https ? { proxy: true } : {}),
     ...options.extra,
     secret: options.secret,
-    name: options.name ?? 'sid',
+    name: options.name ?? (hostOnly ? defaultSessionCookieName(options.publicUrl) : 'sid'),
     ...(options.store ? { store: options.store } : {}),
     cookie: {
       ...options.extra?.cookie,
@@ -57,4 +61,17 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
       maxAge: (options.maxAgeSeconds ?? 14 * 24 * 3600) * 1000,
     },
   })
+}
+
+const isHttps = (publicUrl: string | URL | undefined): boolean =>
+  publicUrl !== undefined && /^https:/i.test(String(publicUrl).trim())
+
+/**
+ * The session cookie's default name: `__Host-sid` for an https `PUBLIC_URL`, else `sid`. With
+ * the `__Host-` prefix a browser takes the cookie only from this host over https, with
+ * `Path=/` and no `Domain`: a sibling subdomain or a plain-http answer cannot plant a session
+ * (session fixation) in the person's browser.
+ */
+export function defaultSessionCookieName(publicUrl: string | URL | undefined): string {
+  return isHttps(publicUrl) ? '__Host-sid' : 'sid'
 }

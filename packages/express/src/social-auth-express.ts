@@ -41,6 +41,7 @@ import { rateLimit, type RateLimitOptions } from './rate-limit/rate-limit.js'
 import { routeLimiters } from './rate-limit/route-limits.js'
 import type { RateLimitStore } from './rate-limit/store.js'
 import { logInSession, logOut, saveSession } from './session-lifecycle.js'
+import { defaultSessionCookieName } from './session-middleware.js'
 
 /** What {@link socialAuthExpress} gives an app. */
 export interface SocialAuthExpress {
@@ -90,7 +91,7 @@ function resolveOptions(options: SocialAuthExpressOptions): ResolvedOptions {
   return {
     mountPath: normaliseMountPath(options.mountPath),
     publicUrl: parsePublicUrl(options.publicUrl),
-    sessionCookieName: options.sessionCookieName ?? 'sid',
+    sessionCookieName: options.sessionCookieName ?? defaultSessionCookieName(options.publicUrl),
     beginFields: options.beginFields ?? ['email', 'domain'],
     associationIdPattern: options.associationIdPattern ?? DEFAULT_ID_PATTERN,
     formPostRelay: options.formPostRelay ?? true,

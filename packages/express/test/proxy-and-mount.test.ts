@@ -39,8 +39,14 @@ describe('behind a proxy', () => {
     const app = await startTestApp({ publicUrl: 'https://app.example.com', trustProxy: true })
     try {
       const browser = new TestBrowser()
-      await browser.get(`${app.url}/csrf`, { headers: { 'x-forwarded-proto': 'https' } })
-      const cookie = browser.cookies('127.0.0.1').get('sid')!
+      const res = await browser.get(`${app.url}/csrf`, {
+        headers: { 'x-forwarded-proto': 'https' },
+      })
+      // __Host-: a browser takes it only from this host over https (no planted sessions).
+      expect(res.headers.get('set-cookie')).toMatch(/^__Host-sid=[^;]+; Path=\/; /)
+      expect(res.headers.get('set-cookie')).not.toMatch(/Domain=/i)
+      expect(browser.cookies('127.0.0.1').has('sid')).toBe(false)
+      const cookie = browser.cookies('127.0.0.1').get('__Host-sid')!
       expect(cookie.secure).toBe(true)
       expect(cookie.httpOnly).toBe(true)
       expect(cookie.sameSite).toBe('Lax')
@@ -55,7 +61,7 @@ describe('behind a proxy', () => {
       const browser = new TestBrowser()
       const headers = { 'x-forwarded-proto': 'https' }
       const token = (await browser.get(`${app.url}/csrf`, { headers })).text
-      expect(browser.cookies('127.0.0.1').get('sid')!.secure).toBe(true)
+      expect(browser.cookies('127.0.0.1').get('__Host-sid')!.secure).toBe(true)
       // So the sign-in form's token is this session's, and the sign-in starts.
       const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: token }, { headers })
       expect(started.location).toMatch(/^https:\/\/dummy\.example\/oauth\/authorize\?/)
