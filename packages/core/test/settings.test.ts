@@ -129,7 +129,7 @@ describe('setting types are checked in createSocialAuth', () => {
 })
 
 describe('settingsFromEnv', () => {
-  it('reads SOCIAL_AUTH_* and known bare names, typed by the known settings', () => {
+  it('reads SOCIAL_AUTH_* and Django’s top-level names, typed by the known settings', () => {
     const settings = settingsFromEnv({
       SOCIAL_AUTH_OSSO_KEY: 'client',
       SOCIAL_AUTH_OSSO_SECRET: 'secret',
@@ -155,6 +155,29 @@ describe('settingsFromEnv', () => {
       SOCIAL_AUTH_USER_FIELDS: ['username', 'email'],
       SOCIAL_AUTH_USER_FIELD_MAPPING: { fullname: 'display_name' },
       SOCIAL_AUTH_PIPELINE: ['social_details', 'social_uid'],
+    })
+  })
+
+  // The OIDC backend's DISPLAY and PROMPT are bare names of the shell too (X11, Windows cmd);
+  // examples/express-osso's OIDC test runs a login with them in the environment.
+  it('takes no other bare name, whether a known setting (USER_FIELDS) or not', () => {
+    const settings = settingsFromEnv({
+      DISPLAY: ':99', // X11
+      PROMPT: '$P$G', // Windows cmd
+      SCOPE: 'machine',
+      USER_AGENT: 'curl/8',
+      MAX_AGE: '60',
+      USER_FIELDS: 'nickname',
+      SOCIAL_AUTH_OIDC_PROMPT: 'login',
+      AUTHENTICATION_BACKENDS: 'social_core.backends.osso.OssoOAuth2',
+      LOGIN_URL: '/',
+      LOGIN_ERROR_URL: '/oops',
+    })
+    expect(settings).toEqual({
+      SOCIAL_AUTH_OIDC_PROMPT: 'login',
+      AUTHENTICATION_BACKENDS: ['social_core.backends.osso.OssoOAuth2'],
+      LOGIN_URL: '/',
+      LOGIN_ERROR_URL: '/oops',
     })
   })
 
