@@ -31,6 +31,8 @@ export interface SettingSpec {
   readonly scope: 'backend' | 'global' | 'backend-only'
   /** One line for the generated docs. */
   readonly doc: string
+  /** The smallest value a `number` setting may hold. */
+  readonly min?: number
 }
 
 const registry = new Map<string, SettingSpec>()
@@ -309,8 +311,9 @@ defineSettings({
   },
   MAX_SESSION_LENGTH: {
     type: 'number',
+    min: 0,
     scope: 'backend',
-    doc: 'Upper bound on the session length, in seconds.',
+    doc: 'Upper bound on the session length, in seconds; 0: until the browser closes.',
   },
   RAISE_EXCEPTIONS: {
     type: 'boolean',
