@@ -33,6 +33,12 @@ export interface SettingSpec {
   readonly doc: string
   /** The smallest value a `number` setting may hold. */
   readonly min?: number
+  /**
+   * A place the browser is sent to (`LOGIN_URL`, `LOGIN_REDIRECT_URL`, …): `createSocialAuth`
+   * refuses a value that is not what redirects accept (a path, an http(s) URL, or a scheme of
+   * `ALLOWED_REDIRECT_SCHEMES`), such as a Django URL name. Not for provider endpoints.
+   */
+  readonly redirect?: boolean
 }
 
 const registry = new Map<string, SettingSpec>()
@@ -166,6 +172,7 @@ defineSettings({
   },
   LINK_ACCOUNT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where `safe_link_by_email` sends a user to sign in with their existing method (default LOGIN_URL).',
   },
@@ -188,6 +195,7 @@ defineSettings({
   },
   EMAIL_VALIDATION_URL: {
     type: 'string',
+    redirect: true,
     scope: 'global',
     doc: 'Where `mail_validation` sends the browser after mailing the code.',
   },
@@ -217,32 +225,38 @@ defineSettings({
   },
   LOGIN_REDIRECT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where a user lands after logging in.',
   },
   LOGIN_ERROR_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where a failed login lands (default LOGIN_URL), with `?error=<code>`.',
   },
-  LOGIN_URL: { type: 'string', scope: 'backend', doc: 'The sign-in page.' },
+  LOGIN_URL: { type: 'string', redirect: true, scope: 'backend', doc: 'The sign-in page.' },
   NEW_USER_REDIRECT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where a newly created user lands.',
   },
   NEW_ASSOCIATION_REDIRECT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where a logged-in user lands after linking an account.',
   },
   DISCONNECT_REDIRECT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where the browser lands after a disconnect.',
   },
   INACTIVE_USER_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where an inactive user lands.',
   },
