@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express'
+import type { NextFunction, Request, Response } from 'express'
 import {
   RequestForbidden,
   SocialAuthError,
@@ -61,14 +61,34 @@ export function errorAnswer(
   }
 }
 
-/** Sends what {@link errorAnswer} chose. */
+/**
+ * Whether `RAISE_EXCEPTIONS` (per backend) hands a coded error to the app's own Express error
+ * handler. PSA's middleware re-raises it to Django, which renders it as the project does (the
+ * debug page when `DEBUG`, the setting's default there); rendering it ourselves would hide it.
+ */
+export function raisesExceptions(social: SocialAuth, err: unknown, backend?: string): boolean {
+  if (!(err instanceof SocialAuthError)) return false
+  const name = err.backend ?? backend
+  const known = name !== undefined && social.backends.has(name) ? name : undefined
+  return social.settings.get<boolean>('RAISE_EXCEPTIONS', known ? { backend: known } : {}) === true
+}
+
+/**
+ * Sends what {@link errorAnswer} chose, or, with `RAISE_EXCEPTIONS`, passes the error on with
+ * `next(err)` so that the app's error handler answers.
+ */
 export function sendError(
   social: SocialAuth,
   req: Request,
   res: Response,
+  next: NextFunction,
   err: unknown,
   backend?: string,
 ): void {
+  if (raisesExceptions(social, err, backend)) {
+    next(err)
+    return
+  }
   const answer = errorAnswer(social, req, err, backend)
   noStore(res)
   if ('type' in answer) {

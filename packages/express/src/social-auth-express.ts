@@ -191,7 +191,7 @@ export function socialAuthExpress(
         }
         // A refused request still keeps what the session learnt (e.g. a consumed state).
         await persistSession(req).catch(() => undefined)
-        sendError(social, req, res, err, backend)
+        sendError(social, req, res, next, err, backend)
       }
     }
   }
@@ -238,7 +238,7 @@ export function socialAuthExpress(
       return
     }
     noStore(res)
-    sendError(social, req, res, forgedForm(), String(req.params.backend ?? ''))
+    sendError(social, req, res, next, forgedForm(), String(req.params.backend ?? ''))
   }
 
   const beginPost = action(async (req, backend) => {
@@ -297,6 +297,7 @@ export function socialAuthExpress(
         social,
         req,
         res,
+        next,
         err,
         typeof req.params?.backend === 'string' ? req.params.backend : undefined,
       )
