@@ -14,6 +14,7 @@ import { checkGlobalPipelines, resolveBackendPipelines } from './pipeline/config
 import type { ActionResponse } from './responses.js'
 import { checkRedirectSettings } from './settings/redirect-settings.js'
 import { SettingsResolver, type Settings } from './settings/resolver.js'
+import { checkUserFields } from './settings/user-fields.js'
 import { resolveSettingName, validateSettings } from './settings/validate.js'
 import type { Storage, User, UserSocialAuth } from './storage/types.js'
 import type { Strategy } from './strategy.js'
@@ -92,7 +93,7 @@ async function loadCallableSettings(settings: Settings, baseUrl: string): Promis
  * is resolved and checked here: a mistake fails start-up with a coded error naming it
  * (`ERR_UNKNOWN_BACKEND`, `ERR_UNKNOWN_PIPELINE_STEP`, `ERR_INVALID_SETTING`, and
  * `ERR_IMPROPERLY_CONFIGURED` for a redirect setting such as `LOGIN_REDIRECT_URL` that is not a
- * URL), never the first login.
+ * URL, or a `USER_FIELDS` entry the storage cannot hold), never the first login.
  *
  * @example
  * ```ts
@@ -131,6 +132,7 @@ export async function createSocialAuth(options: SocialAuthOptions): Promise<Soci
     disconnectPipelines.set(name, pipelines.disconnect)
   }
   checkRedirectSettings(settings, backends.keys())
+  checkUserFields(settings, options.storage.user, backends.keys())
 
   const engine: Engine = {
     settings,
