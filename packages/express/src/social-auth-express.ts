@@ -18,6 +18,7 @@ import {
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.js'
 import {
   asRequestError,
+  knownBackendOnly,
   publicDetail,
   redactedErrorLine,
   sendError,
@@ -313,6 +314,7 @@ export function socialAuthExpress(
   ]
   const router = express.Router({ strict: false })
   router.use(requireSession, loadUser)
+  router.param('backend', knownBackendOnly(social))
   for (const verb of ['begin', 'login']) {
     router.get(`${mount}/${verb}/:backend`, beginPage)
     router.post(`${mount}/${verb}/:backend`, ...forms, csrfGate, ...limits.begin, beginPost)

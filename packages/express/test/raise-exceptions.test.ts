@@ -62,6 +62,14 @@ describe('RAISE_EXCEPTIONS', () => {
     expect(res.text).toBe('app handler: ERR_REQUEST_FORBIDDEN')
   })
 
+  it('still answers an unknown backend 404 itself, as Django’s Http404 is no PSA error', async () => {
+    const { seen } = await appWithHandler({ SOCIAL_AUTH_RAISE_EXCEPTIONS: true })
+    const res = await new TestBrowser().get(`${app!.url}/complete/nope/?code=x&state=y`)
+    expect(res.status).toBe(404)
+    expect(res.text).toContain('ERR_MISSING_BACKEND')
+    expect(seen).toEqual([])
+  })
+
   it('leaves errors to the error URL when it is off', async () => {
     const { seen } = await appWithHandler({ SOCIAL_AUTH_OTHER_RAISE_EXCEPTIONS: true })
     const res = await forgedCallback(new TestBrowser())
