@@ -13,6 +13,10 @@ beforeAll(async () => {
       SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: op.issuer,
       SOCIAL_AUTH_OIDC_KEY: op.clientId,
       SOCIAL_AUTH_OIDC_SECRET: op.clientSecret,
+      // A developer's shell: X11's DISPLAY and Windows cmd's PROMPT share the bare names of the
+      // OIDC DISPLAY / PROMPT settings, and must not reach the provider.
+      DISPLAY: ':99',
+      PROMPT: '$P$G',
     },
   })
 })
@@ -27,6 +31,8 @@ async function oidcCallback(browser: TestBrowser) {
   const form = findForm(page.text, { action: '/begin/oidc' })
   const toOp = await browser.post(`${stack.appUrl}/begin/oidc`, form.fields)
   expect(toOp.location!.startsWith(`${op.issuer}/authorize?`)).toBe(true)
+  const params = new URL(toOp.location!).searchParams
+  expect([params.get('display'), params.get('prompt')]).toEqual([null, null])
   const back = await browser.get(toOp.location!)
   return back.location!
 }

@@ -1,4 +1,4 @@
-import { InvalidExpiryValue } from './errors.js'
+import { AuthTokenError, InvalidExpiryValue } from './errors.js'
 import type { JsonObject } from './storage/types.js'
 
 // PSA treats an `expires` above two years as an absolute epoch, below as a duration.
@@ -42,19 +42,31 @@ export function accessTokenExpired(extraData: JsonObject, nowMs: number): boolea
 export interface SessionTimeoutOptions {
   /** End the session when the provider's access token expires. */
   readonly expiration: boolean
-  /** Upper bound in seconds; also the timeout on its own when expiration is off. */
+  /**
+   * Upper bound in seconds; also the timeout on its own when expiration is off. 0 is Django's
+   * `set_expiry(0)`: a session that ends when the browser closes.
+   */
   readonly maxLength?: number | undefined
 }
 
 /**
  * How long the login session should last, in seconds, or undefined for the framework's
- * default (social_django `get_session_timeout`). With `expiration`, the token's remaining
- * lifetime capped by `maxLength` (or `maxLength` when the lifetime is unknown); without it,
- * `maxLength`, including 0.
+ * default (social_django `get_session_timeout`, PSA behaviour 73). 0 means a browser-session
+ * cookie (no `Expires`), as Django's `set_expiry(0)`: a framework must not read it as "expired".
+ *
+ * - Without `expiration`: `maxLength` (0 included), or undefined.
+ * - With `expiration`: the token's remaining lifetime capped by `maxLength`, or `maxLength` when
+ *   the lifetime is unknown. A `maxLength` of 0 caps nothing there: the token's lifetime wins,
+ *   since a browser-session cookie could outlive the token by days (Django would take 0).
+ * - With `expiration` and a token that has already expired (0 seconds or less left, a provider
+ *   clock or an `expires_on` in the past), it throws `AuthTokenError` (`ERR_AUTH_TOKEN`): the
+ *   login fails visibly. Django would log the user in with a session that is over at once, and
+ *   a token expiring this very second would get the default session length.
  *
  * @example
  * ```ts
  * sessionTimeout({ expires_in: 60 }, { expiration: true, maxLength: 30 }, Date.now()) // 30
+ * sessionTimeout(undefined, { expiration: false, maxLength: 0 }, Date.now()) // 0: until the browser closes
  * ```
  */
 export function sessionTimeout(
@@ -65,5 +77,11 @@ export function sessionTimeout(
   if (!options.expiration) return options.maxLength
   const received = extraData ? secondsUntilExpiry(extraData, nowMs) : undefined
   if (received === undefined) return options.maxLength
-  return options.maxLength === undefined ? received : Math.min(received, options.maxLength)
+  if (received <= 0) {
+    throw new AuthTokenError(
+      'the access token had already expired at login, so the session (SESSION_EXPIRATION) would be over at once',
+    )
+  }
+  if (options.maxLength === undefined || options.maxLength === 0) return received
+  return Math.min(received, options.maxLength)
 }

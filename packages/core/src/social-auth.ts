@@ -13,7 +13,9 @@ import { defaultBaseUrl, importExport, parseModuleSpecifier } from './module-loa
 import type { DisconnectContext, PipelineContext, ResolvedStep } from './pipeline/context.js'
 import { checkGlobalPipelines, resolveBackendPipelines } from './pipeline/configured.js'
 import type { ActionResponse } from './responses.js'
+import { checkRedirectSettings } from './settings/redirect-settings.js'
 import { SettingsResolver, type Settings } from './settings/resolver.js'
+import { checkUserFields } from './settings/user-fields.js'
 import { resolveSettingName, validateSettings } from './settings/validate.js'
 import type { Storage, User, UserSocialAuth } from './storage/types.js'
 import type { Strategy } from './strategy.js'
@@ -93,8 +95,9 @@ async function loadCallableSettings(settings: Settings, baseUrl: string): Promis
 /**
  * Builds the engine from PSA-style settings. Every backend, pipeline step and function setting
  * is resolved and checked here: a mistake fails start-up with a coded error naming it
- * (`ERR_UNKNOWN_BACKEND`, `ERR_UNKNOWN_PIPELINE_STEP`, `ERR_INVALID_SETTING`), never the first
- * login.
+ * (`ERR_UNKNOWN_BACKEND`, `ERR_UNKNOWN_PIPELINE_STEP`, `ERR_INVALID_SETTING`, and
+ * `ERR_IMPROPERLY_CONFIGURED` for a redirect setting such as `LOGIN_REDIRECT_URL` that is not a
+ * URL, or a `USER_FIELDS` entry the storage cannot hold), never the first login.
  *
  * @example
  * ```ts
@@ -132,6 +135,8 @@ export async function createSocialAuth(options: SocialAuthOptions): Promise<Soci
     authPipelines.set(name, pipelines.auth)
     disconnectPipelines.set(name, pipelines.disconnect)
   }
+  checkRedirectSettings(settings, backends.keys())
+  checkUserFields(settings, options.storage.user, backends.keys())
 
   const engine: Engine = {
     settings,

@@ -5,7 +5,7 @@ import {
   secondsUntilExpiry,
   sessionTimeout,
 } from '../src/index.js'
-import { codeOf, dummy, login, setup } from './helpers.js'
+import { codeOf, dummy, location, login, setup } from './helpers.js'
 
 const NOW = Date.UTC(2026, 0, 1)
 const now = Math.floor(NOW / 1000)
@@ -166,6 +166,36 @@ describe('session length (PSA behaviour 73, get_session_timeout)', () => {
     expect(sessionTimeout({ expires_in: 60 }, { expiration: true, maxLength: 30 }, NOW)).toBe(30)
     expect(sessionTimeout({}, { expiration: true, maxLength: 30 }, NOW)).toBe(30)
     expect(sessionTimeout({}, { expiration: true }, NOW)).toBeUndefined()
+  })
+
+  it('lets the token lifetime win over MAX_SESSION_LENGTH=0 (a browser-session cookie could outlive it)', () => {
+    expect(sessionTimeout({ expires_in: 60 }, { expiration: true, maxLength: 0 }, NOW)).toBe(60)
+    expect(sessionTimeout({}, { expiration: true, maxLength: 0 }, NOW)).toBe(0)
+  })
+
+  it.each([
+    ['expired a minute ago', { expires_on: now - 60 }],
+    ['expiring this very second', { expires_at: now }],
+  ])(
+    'fails with ERR_AUTH_TOKEN when SESSION_EXPIRATION is on and the token %s, instead of a session over at once',
+    async (_label, expiry) => {
+      expect(() => sessionTimeout(expiry, { expiration: true }, NOW)).toThrow(
+        expect.objectContaining({ code: 'ERR_AUTH_TOKEN' }),
+      )
+      const t = await setup(
+        { SOCIAL_AUTH_SESSION_EXPIRATION: true, SOCIAL_AUTH_DUMMY_EXTRA_DATA: Object.keys(expiry) },
+        { now: () => NOW },
+      )
+      const res = await login(t, { account: { id: 1, login: 'foobar', ...expiry } })
+      expect(location(res)).toBe('/login?error=ERR_AUTH_TOKEN&backend=dummy')
+      expect(t.logins).toHaveLength(0)
+    },
+  )
+
+  it('refuses a negative MAX_SESSION_LENGTH at start-up', async () => {
+    expect(await codeOf(setup({ SOCIAL_AUTH_DUMMY_MAX_SESSION_LENGTH: -1 }))).toBe(
+      'ERR_INVALID_SETTING',
+    )
   })
 
   it('hands the session length to the login function', async () => {

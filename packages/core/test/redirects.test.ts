@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { appendQuery, isUrl, sanitizeRedirect, type BackendDefinition } from '../src/index.js'
-import { dummy, location, login, setup } from './helpers.js'
+import { codeOf, dummy, location, login, setup } from './helpers.js'
 
 describe('sanitizeRedirect (PSA behaviours 59–60, psa.md §3.8)', () => {
   const hosts = ['myapp.com']
@@ -88,9 +88,10 @@ describe('redirect settings in the actions', () => {
     )
   })
 
-  it('skips a URL setting whose value is not a URL for the next candidate (PSA setting_url)', async () => {
-    const t = await setup({ NEW_USER_REDIRECT_URL: 'welcome-page' })
-    expect(location(await login(t))).toBe('/success')
+  it('refuses at start-up a URL setting whose value is not a URL, which PSA’s setting_url skips for the next candidate', async () => {
+    expect(await codeOf(setup({ NEW_USER_REDIRECT_URL: 'welcome-page' }))).toBe(
+      'ERR_IMPROPERLY_CONFIGURED',
+    )
   })
 
   it('hands backends an https redirect URI with REDIRECT_IS_HTTPS (social-core#923)', async () => {

@@ -128,8 +128,65 @@ describe('setting types are checked in createSocialAuth', () => {
   })
 })
 
+describe('redirect settings are checked in createSocialAuth', () => {
+  const failure = (settings: Record<string, unknown>): Promise<unknown> =>
+    setup(settings).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+
+  it.each([
+    'LOGIN_URL',
+    'LOGIN_REDIRECT_URL',
+    'LOGIN_ERROR_URL',
+    'NEW_USER_REDIRECT_URL',
+    'NEW_ASSOCIATION_REDIRECT_URL',
+    'DISCONNECT_REDIRECT_URL',
+    'INACTIVE_USER_URL',
+    'LINK_ACCOUNT_URL',
+    'EMAIL_VALIDATION_URL',
+  ])(
+    'refuses %s holding a Django URL name, which PSA’s setting_url would skip silently',
+    async (name) => {
+      for (const key of [name, `SOCIAL_AUTH_${name}`]) {
+        const err = await failure({ [key]: 'profile' })
+        expect(err).toMatchObject({ code: 'ERR_IMPROPERLY_CONFIGURED' })
+        expect((err as Error).message).toContain(`${key} must be a path`)
+      }
+    },
+  )
+
+  it('names the per-backend setting and checks it against that backend’s schemes', async () => {
+    const err = await failure({ SOCIAL_AUTH_DUMMY_LOGIN_REDIRECT_URL: 'profile' })
+    expect(err).toMatchObject({ code: 'ERR_IMPROPERLY_CONFIGURED', backend: 'dummy' })
+    expect((err as Error).message).toContain('SOCIAL_AUTH_DUMMY_LOGIN_REDIRECT_URL')
+    expect(await codeOf(setup({ SOCIAL_AUTH_DUMMY_LOGIN_REDIRECT_URL: 'myapp://done' }))).toBe(
+      'ERR_IMPROPERLY_CONFIGURED',
+    )
+    await expect(
+      setup({
+        SOCIAL_AUTH_DUMMY_LOGIN_REDIRECT_URL: 'myapp://done',
+        SOCIAL_AUTH_DUMMY_ALLOWED_REDIRECT_SCHEMES: ['http', 'https', 'myapp'],
+      }),
+    ).resolves.toBeDefined()
+  })
+
+  it('accepts paths, http(s) URLs and null, and refuses an empty string', async () => {
+    await expect(
+      setup({
+        LOGIN_REDIRECT_URL: 'https://app.example/profile',
+        NEW_USER_REDIRECT_URL: '/welcome',
+        LOGIN_ERROR_URL: null,
+        // Not a redirect setting: provider endpoints have their own rules.
+        SOCIAL_AUTH_DUMMY_API_URL: 'api',
+      }),
+    ).resolves.toBeDefined()
+    expect(await codeOf(setup({ LOGIN_ERROR_URL: '' }))).toBe('ERR_IMPROPERLY_CONFIGURED')
+  })
+})
+
 describe('settingsFromEnv', () => {
-  it('reads SOCIAL_AUTH_* and known bare names, typed by the known settings', () => {
+  it('reads SOCIAL_AUTH_* and Django’s top-level names, typed by the known settings', () => {
     const settings = settingsFromEnv({
       SOCIAL_AUTH_OSSO_KEY: 'client',
       SOCIAL_AUTH_OSSO_SECRET: 'secret',
@@ -155,6 +212,29 @@ describe('settingsFromEnv', () => {
       SOCIAL_AUTH_USER_FIELDS: ['username', 'email'],
       SOCIAL_AUTH_USER_FIELD_MAPPING: { fullname: 'display_name' },
       SOCIAL_AUTH_PIPELINE: ['social_details', 'social_uid'],
+    })
+  })
+
+  // The OIDC backend's DISPLAY and PROMPT are bare names of the shell too (X11, Windows cmd);
+  // examples/express-osso's OIDC test runs a login with them in the environment.
+  it('takes no other bare name, whether a known setting (USER_FIELDS) or not', () => {
+    const settings = settingsFromEnv({
+      DISPLAY: ':99', // X11
+      PROMPT: '$P$G', // Windows cmd
+      SCOPE: 'machine',
+      USER_AGENT: 'curl/8',
+      MAX_AGE: '60',
+      USER_FIELDS: 'nickname',
+      SOCIAL_AUTH_OIDC_PROMPT: 'login',
+      AUTHENTICATION_BACKENDS: 'social_core.backends.osso.OssoOAuth2',
+      LOGIN_URL: '/',
+      LOGIN_ERROR_URL: '/oops',
+    })
+    expect(settings).toEqual({
+      SOCIAL_AUTH_OIDC_PROMPT: 'login',
+      AUTHENTICATION_BACKENDS: ['social_core.backends.osso.OssoOAuth2'],
+      LOGIN_URL: '/',
+      LOGIN_ERROR_URL: '/oops',
     })
   })
 

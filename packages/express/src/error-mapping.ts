@@ -1,7 +1,9 @@
-import type { Request, Response } from 'express'
+import type { NextFunction, Request, RequestParamHandler, Response } from 'express'
 import {
+  MissingBackend,
   RequestForbidden,
   SocialAuthError,
+  WrongBackend,
   type ActionResponse,
   type SocialAuth,
 } from '@social-auth/core'
@@ -42,6 +44,8 @@ export function asRequestError(err: unknown): SocialAuthError | undefined {
 /**
  * The answer for a coded error: JSON `{error, detail}` when the client asked for JSON, else the
  * engine's redirect to `LOGIN_ERROR_URL?error=<code>`; with no error URL configured, a plain page.
+ * An unknown backend is a page that does not exist, not a failed sign-in: a 404 page (PSA's
+ * `psa` decorator turns `MissingBackend` into Django's 404, behaviour 4).
  * Errors that are not coded are rethrown (they are bugs or outages, answered 500 elsewhere).
  */
 export function errorAnswer(
@@ -52,7 +56,8 @@ export function errorAnswer(
 ): ActionResponse | ErrorBody {
   const coded = asRequestError(err)
   if (!coded) throw err
-  if (wantsJson(req)) return { error: coded.code, detail: publicDetail(coded) }
+  if (wantsJson(req) || coded instanceof WrongBackend)
+    return { error: coded.code, detail: publicDetail(coded) }
   try {
     return social.errorResponse(coded, backend, 'redirect')
   } catch (thrown) {
@@ -61,14 +66,35 @@ export function errorAnswer(
   }
 }
 
-/** Sends what {@link errorAnswer} chose. */
+/**
+ * Whether `RAISE_EXCEPTIONS` (per backend) hands a coded error to the app's own Express error
+ * handler. PSA's middleware re-raises it to Django, which renders it as the project does (the
+ * debug page when `DEBUG`, the setting's default there); rendering it ourselves would hide it.
+ */
+export function raisesExceptions(social: SocialAuth, err: unknown, backend?: string): boolean {
+  if (!(err instanceof SocialAuthError)) return false
+  const name = err.backend ?? backend
+  const known = name !== undefined && social.backends.has(name) ? name : undefined
+  return social.settings.get<boolean>('RAISE_EXCEPTIONS', known ? { backend: known } : {}) === true
+}
+
+/**
+ * Sends what {@link errorAnswer} chose, or, with `RAISE_EXCEPTIONS`, passes the error on with
+ * `next(err)` so that the app's error handler answers.
+ */
 export function sendError(
   social: SocialAuth,
   req: Request,
   res: Response,
+  next: NextFunction,
   err: unknown,
   backend?: string,
 ): void {
+  // Before RAISE_EXCEPTIONS: Django answers the 404 whatever that setting says.
+  if (!(err instanceof WrongBackend) && raisesExceptions(social, err, backend)) {
+    next(err)
+    return
+  }
   const answer = errorAnswer(social, req, err, backend)
   noStore(res)
   if ('type' in answer) {
@@ -82,6 +108,18 @@ export function sendError(
       .status(status)
       .type('html')
       .send(errorPage(status, answer.error, answer.detail))
+}
+
+/**
+ * A `router.param('backend', …)` handler: a route naming a backend that is not configured
+ * answers 404 (page, or JSON `{error: "ERR_MISSING_BACKEND"}`) before its CSRF check, limits or
+ * action run, as PSA's `psa` decorator does for every social view.
+ */
+export function knownBackendOnly(social: SocialAuth): RequestParamHandler {
+  return (req, res, next, name: unknown) => {
+    if (typeof name === 'string' && social.backends.has(name)) next()
+    else sendError(social, req, res, next, new MissingBackend(String(name)))
+  }
 }
 
 // Long runs of token characters (codes, states, tokens, secrets) and query strings are cut out

@@ -54,7 +54,8 @@ export function sendActionResponse(res: Response, response: ActionResponse): voi
 /** A minimal page for an error that has nowhere to redirect to; no stack, no internals. */
 export function errorPage(status: number, code: string, detail: string): string {
   // Neutral: as the app's final error handler this page also answers the app's own routes.
-  const title = status >= 500 ? 'Something went wrong' : 'Request refused'
+  const title =
+    status >= 500 ? 'Something went wrong' : status === 404 ? 'Not found' : 'Request refused'
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
 <body><main><h1>${title}</h1><p>${escapeHtml(detail)}</p><p><code>${escapeHtml(code)}</code> (HTTP ${status})</p></main></body></html>

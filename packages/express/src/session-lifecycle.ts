@@ -61,13 +61,15 @@ function saveOnlyChanges(req: Request): void {
  * response is decided): a new session id (session fixation), the data of an anonymous or
  * same-user session carried over (pending logins in other tabs, the app's own values), a new
  * CSRF token, and the user id. A session that belonged to another user starts empty, as
- * Django's `login`.
+ * Django's `login`. `sessionTimeoutSeconds` (the engine's `sessionTimeout`) sets the cookie's
+ * lifetime; 0 makes it last until the browser closes.
  */
 export async function logInSession(
   req: Request,
   user: User,
   sessionTimeoutSeconds?: number,
 ): Promise<void> {
+  if (sessionTimeoutSeconds !== undefined) checkSessionLength(sessionTimeoutSeconds)
   const previous = req.session.socialAuth
   const sameOrAnonymous =
     previous?.userId === undefined || String(previous.userId) === String(user.id)
@@ -83,9 +85,25 @@ export async function logInSession(
   const data = sessionData(req)
   delete data.csrf
   data.userId = user.id
-  if (sessionTimeoutSeconds !== undefined)
-    req.session.cookie.maxAge = Math.max(0, sessionTimeoutSeconds) * 1000
+  if (sessionTimeoutSeconds !== undefined) setSessionLength(req.session, sessionTimeoutSeconds)
   req.user = user
+}
+
+// The engine never asks for less (a token that expired before the login fails it with
+// ERR_AUTH_TOKEN): a caller that does has a bug, which a session over before it starts would hide.
+function checkSessionLength(seconds: number): void {
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new RangeError(`A session length must be 0 or more seconds, not ${seconds}`)
+}
+
+/**
+ * Django's `set_expiry(seconds)`: 0 makes the cookie a browser-session one (no `Expires`, so it
+ * ends when the browser closes; the store keeps the row for its own TTL), not a cookie that has
+ * expired already (`MAX_SESSION_LENGTH=0` used to log every user out at once).
+ */
+function setSessionLength(session: Session, seconds: number): void {
+  if (seconds === 0) session.cookie.expires = null
+  else session.cookie.maxAge = seconds * 1000
 }
 
 /**

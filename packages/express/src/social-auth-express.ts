@@ -19,6 +19,7 @@ import {
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.js'
 import {
   asRequestError,
+  knownBackendOnly,
   publicDetail,
   redactedErrorLine,
   sendError,
@@ -201,7 +202,7 @@ export function socialAuthExpress(
         }
         // A refused request still keeps what the session learnt (e.g. a consumed state).
         await persistSession(req).catch(() => undefined)
-        sendError(social, req, res, err, backend)
+        sendError(social, req, res, next, err, backend)
       }
     }
   }
@@ -248,7 +249,7 @@ export function socialAuthExpress(
       return
     }
     noStore(res)
-    sendError(social, req, res, forgedForm(), String(req.params.backend ?? ''))
+    sendError(social, req, res, next, forgedForm(), String(req.params.backend ?? ''))
   }
 
   const beginPost = action(async (req, backend) => {
@@ -309,6 +310,7 @@ export function socialAuthExpress(
         social,
         req,
         res,
+        next,
         err,
         typeof req.params?.backend === 'string' ? req.params.backend : undefined,
       )
@@ -324,6 +326,7 @@ export function socialAuthExpress(
   ]
   const router = express.Router({ strict: false })
   router.use(requireSession, loadUser)
+  router.param('backend', knownBackendOnly(social))
   for (const verb of ['begin', 'login']) {
     router.get(`${mount}/${verb}/:backend`, beginPage)
     router.post(`${mount}/${verb}/:backend`, ...forms, csrfGate, ...limits.begin, beginPost)

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import express, { type Express } from 'express'
+import express, { type ErrorRequestHandler, type Express } from 'express'
 import type { Store } from 'express-session'
 import {
   createSocialAuth,
@@ -39,6 +39,8 @@ export interface TestAppOptions {
   /** Mount the router under this path with app.use(path, router). */
   readonly mountAt?: string
   readonly backends?: Settings['AUTHENTICATION_BACKENDS']
+  /** The app's own error handler, mounted after its routes and before `auth.errorHandler`. */
+  readonly appErrorHandler?: ErrorRequestHandler
 }
 
 /** The dummy provider answers with an account named after the code it got. */
@@ -94,6 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   app.get('/boom', () => {
     throw new Error('database password=hunter2hunter2hunter2hunter2 leaked?code=abc')
   })
+  if (options.appErrorHandler) app.use(options.appErrorHandler)
   app.use(auth.errorHandler)
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))

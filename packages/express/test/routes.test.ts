@@ -90,10 +90,41 @@ describe('GET /begin/:backend', () => {
     }
   })
 
-  it('sends an unknown backend to the error URL instead of failing', async () => {
+  it('answers 404 for an unknown backend, as Django does for /login/blabla/ (PSA behaviour 4)', async () => {
     const res = await new TestBrowser().get(`${app.url}/begin/nope/`)
-    expect(res.status).toBe(302)
-    expect(res.location).toBe(`${app.url}/login-error?error=ERR_MISSING_BACKEND`)
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(res.text).toContain('<code>ERR_MISSING_BACKEND</code> (HTTP 404)')
+  })
+})
+
+describe('an unknown backend', () => {
+  it('answers 404 on every route, with the code, before any CSRF check or sign-in', async () => {
+    const browser = new TestBrowser()
+    const csrf = (await browser.get(`${app.url}/csrf`)).text
+    const answers = [
+      await browser.get(`${app.url}/login/nope`),
+      await browser.post(`${app.url}/begin/nope/`, { _csrf: csrf }),
+      await browser.post(`${app.url}/begin/nope/`, {}),
+      await browser.get(`${app.url}/complete/nope/?code=x&state=y`),
+      await browser.post(`${app.url}/complete/nope/`, { code: 'x', state: 'y' }),
+      await browser.post(`${app.url}/resume/nope/`, { _csrf: csrf, partial_token: 'x' }),
+      await browser.post(`${app.url}/disconnect/nope/`, { _csrf: csrf }),
+      await browser.post(`${app.url}/disconnect/nope/1/`, { _csrf: csrf }),
+    ]
+    expect(answers.map((res) => res.status)).toEqual(answers.map(() => 404))
+    for (const res of answers) expect(res.text).toContain('ERR_MISSING_BACKEND')
+  })
+
+  it('answers JSON clients 404 with the code', async () => {
+    const res = await new TestBrowser().get(`${app.url}/complete/nope/?code=x&state=y`, {
+      headers: { accept: 'application/json' },
+    })
+    expect(res.status).toBe(404)
+    expect(res.json()).toEqual({
+      error: 'ERR_MISSING_BACKEND',
+      detail: 'Missing backend "nope" entry',
+    })
   })
 })
 

@@ -2,10 +2,17 @@
 import type { User, UserId, UserStorage } from '@social-auth/core'
 import { UniqueViolationError } from './integrity-error.js'
 import type { StoreContext } from './store-context.js'
-import { isPlausibleUserId, userFromRow, userRow, userSelection } from './user-table.js'
+import {
+  USER_FIELDS,
+  isPlausibleUserId,
+  userFromRow,
+  userRow,
+  userSelection,
+} from './user-table.js'
 
 type UserMethods = Pick<
   UserStorage,
+  | 'userFields'
   | 'createUser'
   | 'getUser'
   | 'getUserAnyState'
@@ -40,6 +47,9 @@ export function userStore(ctx: StoreContext): UserMethods {
   }
 
   return {
+    // The fields with a column: createSocialAuth refuses a USER_FIELDS entry outside them.
+    userFields: USER_FIELDS.filter((field) => users.columns[field] !== null),
+
     async createUser(fields) {
       const row = userRow(users, ctx.dialect, fields, 'insert', ctx.now())
       // DO NOTHING instead of an error: on PostgreSQL a failed statement aborts the whole

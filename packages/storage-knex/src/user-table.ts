@@ -112,8 +112,9 @@ export function userFromRow(users: UserTable, row: Record<string, unknown>, pref
 }
 
 /**
- * The column values for user fields. Fields the table has no column for are dropped, like
- * keys a model does not know; `id` is never written.
+ * The column values for user fields; `id` is never written. Fields the table has no column for
+ * are dropped: `user_details` offers every detail it has, and a `USER_FIELDS` entry without a
+ * column fails `createSocialAuth` before any login (the store's `userFields`).
  */
 export function userRow(
   users: UserTable,

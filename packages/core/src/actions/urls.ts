@@ -5,7 +5,9 @@ import type { Strategy } from '../strategy.js'
 
 /**
  * The first candidate that is a URL itself or names a setting holding a URL (PSA
- * `setting_url`). Candidates are setting names (`LOGIN_ERROR_URL`) or literal values.
+ * `setting_url`). Candidates are setting names (`LOGIN_ERROR_URL`) or literal values. A
+ * redirect setting that is set but not a URL never gets here: `createSocialAuth` refuses it
+ * (`checkRedirectSettings`), so only unset settings and literal values (`next`) are skipped.
  */
 export function settingUrl(
   backend: BoundBackend,

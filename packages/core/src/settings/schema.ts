@@ -31,6 +31,14 @@ export interface SettingSpec {
   readonly scope: 'backend' | 'global' | 'backend-only'
   /** One line for the generated docs. */
   readonly doc: string
+  /** The smallest value a `number` setting may hold. */
+  readonly min?: number
+  /**
+   * A place the browser is sent to (`LOGIN_URL`, `LOGIN_REDIRECT_URL`, …): `createSocialAuth`
+   * refuses a value that is not what redirects accept (a path, an http(s) URL, or a scheme of
+   * `ALLOWED_REDIRECT_SCHEMES`), such as a Django URL name. Not for provider endpoints.
+   */
+  readonly redirect?: boolean
 }
 
 const registry = new Map<string, SettingSpec>()
@@ -164,6 +172,7 @@ defineSettings({
   },
   LINK_ACCOUNT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where `safe_link_by_email` sends a user to sign in with their existing method (default LOGIN_URL).',
   },
@@ -186,6 +195,7 @@ defineSettings({
   },
   EMAIL_VALIDATION_URL: {
     type: 'string',
+    redirect: true,
     scope: 'global',
     doc: 'Where `mail_validation` sends the browser after mailing the code.',
   },
@@ -215,32 +225,38 @@ defineSettings({
   },
   LOGIN_REDIRECT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where a user lands after logging in.',
   },
   LOGIN_ERROR_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where a failed login lands (default LOGIN_URL), with `?error=<code>`.',
   },
-  LOGIN_URL: { type: 'string', scope: 'backend', doc: 'The sign-in page.' },
+  LOGIN_URL: { type: 'string', redirect: true, scope: 'backend', doc: 'The sign-in page.' },
   NEW_USER_REDIRECT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where a newly created user lands.',
   },
   NEW_ASSOCIATION_REDIRECT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where a logged-in user lands after linking an account.',
   },
   DISCONNECT_REDIRECT_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where the browser lands after a disconnect.',
   },
   INACTIVE_USER_URL: {
     type: 'string',
+    redirect: true,
     scope: 'backend',
     doc: 'Where an inactive user lands.',
   },
@@ -309,8 +325,9 @@ defineSettings({
   },
   MAX_SESSION_LENGTH: {
     type: 'number',
+    min: 0,
     scope: 'backend',
-    doc: 'Upper bound on the session length, in seconds.',
+    doc: 'Upper bound on the session length, in seconds; 0: until the browser closes.',
   },
   RAISE_EXCEPTIONS: {
     type: 'boolean',

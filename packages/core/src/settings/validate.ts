@@ -60,5 +60,8 @@ export function validateSettings(settings: Settings): void {
     if (!known) continue
     const [ok, expected] = checks[known.spec.type]
     if (!ok(value)) throw new InvalidSetting(key, expected)
+    const { min } = known.spec
+    if (min !== undefined && (value as number) < min)
+      throw new InvalidSetting(key, `${expected} of at least ${min}`)
   }
 }

@@ -88,6 +88,12 @@ export type NewUserFields = Record<string, unknown>
 
 /** PSA's `UserMixin` class methods, async. */
 export interface UserStorage {
+  /**
+   * The user fields `createUser` can store, for a store with a fixed set of columns:
+   * `createSocialAuth` refuses a `USER_FIELDS` setting that names another (Django's
+   * `create_user` fails on an unknown field; a store would drop it silently). Absent: any field.
+   */
+  readonly userFields?: readonly string[]
   /** Users are created active unless the fields say otherwise. Throws an integrity error on a collision. */
   createUser(fields: NewUserFields): Promise<User>
   /** The active user with this id, or null (PSA's `get_user` sees only active users). */
