@@ -24,8 +24,8 @@ import { MAX_PROVIDER_RESPONSE_BYTES } from './http-fetch.js'
 import { verifyProviderIdToken } from './provider-id-token.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
 import {
-  DEFAULT_USER_AGENT,
   providerFetch,
+  providerFetchOptions,
   providerRead,
   type ProviderAnswer,
   type ProviderRead,
@@ -263,13 +263,7 @@ function tokenFields(tokens: object): JsonObject {
 export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   const configurations = new Map<string, Promise<ProviderConfiguration>>()
 
-  const userAgent = (backend: BoundBackend): string =>
-    backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT
-  const fetchOptions = (backend: BoundBackend) => ({
-    fetch: spec.fetch,
-    userAgent: userAgent(backend),
-    timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
-  })
+  const fetchOptions = (backend: BoundBackend) => providerFetchOptions(backend, spec.fetch)
   const fetchFor = (backend: BoundBackend): client.CustomFetch =>
     providerFetch(fetchOptions(backend))
   const readerFor = (backend: BoundBackend): ProviderRead => providerRead(fetchOptions(backend))
@@ -293,7 +287,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       clientId,
       clientSecret,
       method,
-      userAgent(backend),
+      fetchOptions(backend).userAgent,
       timeout,
       algorithms,
       leeway,

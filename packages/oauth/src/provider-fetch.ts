@@ -1,5 +1,5 @@
 import type { CustomFetch } from 'openid-client'
-import { readLimited } from '@social-auth/core'
+import { readLimited, type BoundBackend } from '@social-auth/core'
 import { httpFetch, httpRead, type HttpReadRequest } from './http-fetch.js'
 
 /** Options of {@link providerFetch}. */
@@ -17,6 +17,18 @@ export interface ProviderFetchOptions {
    * applies: a plain timer for our own fetch, an `AbortSignal.timeout` for an injected one.
    */
   readonly timeoutSeconds?: number | undefined
+}
+
+/** A backend's {@link ProviderFetchOptions}: its `USER_AGENT` and `REQUESTS_TIMEOUT`. */
+export function providerFetchOptions(
+  backend: BoundBackend,
+  fetchImpl: typeof fetch | undefined,
+): ProviderFetchOptions & { readonly timeoutSeconds: number } {
+  return {
+    fetch: fetchImpl,
+    userAgent: backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT,
+    timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
+  }
 }
 
 /**

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { createSocialAuth, memoryStorage, type LoginInfo, type Settings } from '@social-auth/core'
+import {
+  createSocialAuth,
+  memoryStorage,
+  type LoginInfo,
+  type Settings,
+  type SocialAuthError,
+} from '@social-auth/core'
 import { createTestStrategy } from '@social-auth/core/testing'
 import { clearDiscoveryCache, oidc, refreshAccessToken } from '../src/index.js'
 import { DEFAULT_USER_AGENT } from '../src/provider-fetch.js'
@@ -13,8 +19,8 @@ import {
 } from './support/oidc-provider.js'
 
 // What the real provider (oidc-provider on 127.0.0.1) receives from the oidc backend: every
-// back-channel call openid-client makes — discovery, token, userinfo, refresh, revocation — is
-// ours.
+// back-channel call — discovery, token, userinfo, JWKS, refresh, revocation — is ours, and
+// the JWKS fetch keeps to REQUESTS_TIMEOUT as the others do.
 
 const APP = 'http://myapp.com'
 const REDIRECT_URI = `${APP}/complete/oidc/`
@@ -24,6 +30,7 @@ const BACK_CHANNEL: Record<string, string> = {
   '/.well-known/openid-configuration': 'discovery',
   '/token': 'token',
   '/me': 'userinfo',
+  '/jwks': 'jwks',
   '/token/revocation': 'revocation',
 }
 
@@ -38,8 +45,11 @@ afterEach(async () => {
   provider = undefined
 })
 
-/** Starts the provider, recording the User-Agent of each back-channel call. */
-async function recordingProvider(): Promise<Seen[]> {
+/**
+ * Starts the provider, recording the User-Agent of each back-channel call; with `stallJwks`
+ * its JWKS endpoint takes the request and never answers.
+ */
+async function recordingProvider(options: { stallJwks?: boolean } = {}): Promise<Seen[]> {
   const seen: Seen[] = []
   clearDiscoveryCache()
   provider = await startProvider({
@@ -48,6 +58,7 @@ async function recordingProvider(): Promise<Seen[]> {
     onRequest(req) {
       const call = BACK_CHANNEL[new URL(req.url ?? '/', 'http://x').pathname]
       if (call) seen.push({ call, userAgent: req.headers['user-agent'] })
+      return call === 'jwks' && options.stallJwks === true
     },
   })
   return seen
@@ -86,7 +97,7 @@ async function login(social: Awaited<ReturnType<typeof engine>>['social'], accou
 }
 
 describe('the User-Agent the provider sees', () => {
-  it('is USER_AGENT on discovery, token, userinfo, refresh and revocation', async () => {
+  it('is USER_AGENT on discovery, token, userinfo, JWKS, refresh and revocation', async () => {
     const seen = await recordingProvider()
     const { social, storage } = await engine({
       SOCIAL_AUTH_OIDC_USER_AGENT: 'my-app/2.0 (+https://myapp.com)',
@@ -113,8 +124,37 @@ describe('the User-Agent the provider sees', () => {
     const { social } = await engine()
     expect((await login(social, 'bob')).logins).toHaveLength(1)
     expect(seen.map((s) => s.call)).toEqual(
-      expect.arrayContaining(['discovery', 'token', 'userinfo']),
+      expect.arrayContaining(['discovery', 'token', 'userinfo', 'jwks']),
     )
     expect(seen.filter((s) => s.userAgent !== DEFAULT_USER_AGENT)).toEqual([])
+  })
+})
+
+describe('the id_token key set', () => {
+  it('is fetched within REQUESTS_TIMEOUT: a stalled JWKS endpoint fails the login promptly', async () => {
+    const seen = await recordingProvider({ stallJwks: true })
+    const { social } = await engine({
+      SOCIAL_AUTH_OIDC_REQUESTS_TIMEOUT: 0.5,
+      SOCIAL_AUTH_OIDC_USER_AGENT: 'my-app/2.0',
+    })
+    const failures: unknown[] = []
+    social.events.on('auth.failed', ({ error }) => failures.push(error))
+    const startedAt = Date.now()
+    const { done, logins } = await login(social, 'carol')
+    const elapsed = Date.now() - startedAt
+
+    expect(done).toMatchObject({
+      type: 'redirect',
+      url: '/?error=ERR_KEY_SET_UNAVAILABLE&backend=oidc',
+    })
+    expect(logins).toHaveLength(0)
+    expect((failures[0] as SocialAuthError).code).toBe('ERR_KEY_SET_UNAVAILABLE')
+    // Ended by the 0.5 s deadline: the whole login (browser hops included) takes less than the
+    // fixed 5 s the key set used to get.
+    expect(elapsed).toBeGreaterThanOrEqual(500)
+    expect(elapsed).toBeLessThan(4000)
+    expect(seen.filter((s) => s.call === 'jwks')).toEqual([
+      { call: 'jwks', userAgent: 'my-app/2.0' },
+    ])
   })
 })
