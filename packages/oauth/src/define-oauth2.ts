@@ -21,7 +21,7 @@ import {
   type UserSocialAuth,
 } from '@social-auth/core'
 import { MAX_PROVIDER_RESPONSE_BYTES } from './http-fetch.js'
-import { verifyProviderIdToken } from './provider-id-token.js'
+import { idTokenMaxAge, jwtLeeway, verifyProviderIdToken } from './provider-id-token.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
 import {
   providerFetch,
@@ -281,7 +281,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     const algorithms = spec.openid
       ? backend.setting<string[]>('JWT_ALGORITHMS', ['RS256'])
       : undefined
-    const leeway = Math.min(Math.max(backend.setting<number>('JWT_LEEWAY', 1), 0), 60)
+    const leeway = jwtLeeway(backend)
     const key = JSON.stringify([
       endpoints,
       clientId,
@@ -534,9 +534,12 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     ...(spec.extraData ? { extraData: spec.extraData } : {}),
     ...(spec.requiresEmailValidation ? { requiresEmailValidation: true } : {}),
     ...(spec.callbackParameters ? { callbackParameters: spec.callbackParameters } : {}),
-    setup({ backend }) {
+    setup({ backend, settings }) {
       credentials(backend, spec)
       usePkce(backend)
+      // Refused here, at start-up, rather than at the first login that verifies an id_token.
+      jwtLeeway(backend, settings)
+      idTokenMaxAge(backend, settings)
       spec.setup?.(backend)
     },
     start,
