@@ -21,11 +21,11 @@ import {
   type UserSocialAuth,
 } from '@social-auth/core'
 import { MAX_PROVIDER_RESPONSE_BYTES } from './http-fetch.js'
-import { verifyProviderIdToken } from './provider-id-token.js'
+import { idTokenMaxAge, jwtLeeway, verifyProviderIdToken } from './provider-id-token.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
 import {
-  DEFAULT_USER_AGENT,
   providerFetch,
+  providerFetchOptions,
   providerRead,
   type ProviderAnswer,
   type ProviderRead,
@@ -263,13 +263,7 @@ function tokenFields(tokens: object): JsonObject {
 export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   const configurations = new Map<string, Promise<ProviderConfiguration>>()
 
-  const userAgent = (backend: BoundBackend): string =>
-    backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT
-  const fetchOptions = (backend: BoundBackend) => ({
-    fetch: spec.fetch,
-    userAgent: userAgent(backend),
-    timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
-  })
+  const fetchOptions = (backend: BoundBackend) => providerFetchOptions(backend, spec.fetch)
   const fetchFor = (backend: BoundBackend): client.CustomFetch =>
     providerFetch(fetchOptions(backend))
   const readerFor = (backend: BoundBackend): ProviderRead => providerRead(fetchOptions(backend))
@@ -287,13 +281,13 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     const algorithms = spec.openid
       ? backend.setting<string[]>('JWT_ALGORITHMS', ['RS256'])
       : undefined
-    const leeway = Math.min(Math.max(backend.setting<number>('JWT_LEEWAY', 1), 0), 60)
+    const leeway = jwtLeeway(backend)
     const key = JSON.stringify([
       endpoints,
       clientId,
       clientSecret,
       method,
-      userAgent(backend),
+      fetchOptions(backend).userAgent,
       timeout,
       algorithms,
       leeway,
@@ -540,9 +534,12 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     ...(spec.extraData ? { extraData: spec.extraData } : {}),
     ...(spec.requiresEmailValidation ? { requiresEmailValidation: true } : {}),
     ...(spec.callbackParameters ? { callbackParameters: spec.callbackParameters } : {}),
-    setup({ backend }) {
+    setup({ backend, settings }) {
       credentials(backend, spec)
       usePkce(backend)
+      // Refused here, at start-up, rather than at the first login that verifies an id_token.
+      jwtLeeway(backend, settings)
+      idTokenMaxAge(backend, settings)
       spec.setup?.(backend)
     },
     start,

@@ -15,6 +15,8 @@ interface Entry {
   fetchedAt: number
   failures: number
   retryAt: number
+  /** Why the last fetch failed: answered again while backing off. */
+  lastError?: Error | undefined
   inFlight?: Promise<client.ServerMetadata>
 }
 
@@ -26,7 +28,8 @@ const entries = new Map<string, Entry>()
 
 /**
  * The issuer's metadata from `/.well-known/openid-configuration`, validated by openid-client
- * (the document's `issuer` must equal the URL it was discovered from).
+ * (the document's `issuer` must equal the URL it was discovered from: `mapProviderError`
+ * reports a mismatch as `ERR_AUTH_INVALID_RESPONSE`).
  */
 export async function discoverIssuer(
   issuer: URL,
@@ -40,7 +43,9 @@ export async function discoverIssuer(
   if (entry.inFlight) return entry.inFlight
   if (now < entry.retryAt) {
     if (entry.metadata) return entry.metadata
-    throw new AuthUnreachableProvider()
+    // The last failure again, not a generic one: a wrong OIDC_ENDPOINT must not read as an
+    // unreachable provider for the minutes the back-off lasts.
+    throw entry.lastError ?? new AuthUnreachableProvider()
   }
   const current = entry
   current.inFlight = client
@@ -55,10 +60,12 @@ export async function discoverIssuer(
       current.metadata = { ...config.serverMetadata() }
       current.fetchedAt = (options.now ?? Date.now)()
       current.failures = 0
+      current.lastError = undefined
       return current.metadata
     })
     .catch((err: unknown) => {
       current.failures += 1
+      current.lastError = err instanceof Error ? err : undefined
       current.retryAt =
         (options.now ?? Date.now)() + Math.min(1000 * 2 ** (current.failures - 1), MAX_BACKOFF_MS)
       if (current.metadata) return current.metadata

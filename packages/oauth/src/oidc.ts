@@ -8,7 +8,7 @@ import {
 import * as client from 'openid-client'
 import { defineOAuth2, type OAuth2Backend, type OAuth2Spec } from './define-oauth2.js'
 import { discoverIssuer } from './discovery.js'
-import { DEFAULT_USER_AGENT, providerFetch } from './provider-fetch.js'
+import { providerFetch, providerFetchOptions } from './provider-fetch.js'
 import { providerUrl } from './url-policy.js'
 
 /** Options of {@link oidc}. */
@@ -86,13 +86,10 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
     ...rest,
     async endpoints(backend) {
       const issuerUrl = issuerOf(backend, issuer)
-      const fetchImpl = providerFetch({
-        fetch: rest.fetch,
-        userAgent: backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT,
-      })
+      const fetchOptions = providerFetchOptions(backend, rest.fetch)
       const metadata = await discoverIssuer(issuerUrl, {
-        fetch: fetchImpl,
-        timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
+        fetch: providerFetch(fetchOptions),
+        timeoutSeconds: fetchOptions.timeoutSeconds,
       })
       // An override is held to the rule every provider URL is: https, or http on loopback.
       const override = (name: string): string | undefined => {

@@ -51,6 +51,50 @@ function fromStatus(
   return new AuthInvalidResponse(`HTTP ${status}`, info)
 }
 
+/** What oauth4webapi attaches to a failed comparison of a JSON answer's attribute. */
+interface AttributeComparison {
+  readonly attribute?: unknown
+  readonly expected?: unknown
+  readonly body?: unknown
+}
+
+/** The comparison behind an error: on its cause, or on the cause of the error it wraps. */
+function comparisonOf(err: unknown): AttributeComparison | undefined {
+  let value = err
+  for (let depth = 0; depth < 3 && typeof value === 'object' && value !== null; depth++) {
+    const cause = (value as { cause?: unknown }).cause
+    if (typeof cause === 'object' && cause !== null && 'attribute' in cause) return cause
+    value = cause
+  }
+  return undefined
+}
+
+/** A URL from a provider's answer, fit for a message: parsed (so percent-encoded) and short. */
+function shownUrl(value: unknown): string {
+  const text = typeof value === 'string' && URL.canParse(value) ? new URL(value).href : '?'
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)
+}
+
+/**
+ * A discovery document whose `issuer` is not the URL it was discovered from (OIDC Discovery
+ * §4.3). Not a token problem: the configured issuer is wrong (a host alias, a missing path or
+ * tenant) or the provider publishes a bad document, so it is reported as a provider answer
+ * that cannot be used, naming both issuers so the setting can be fixed.
+ */
+function discoveryIssuerMismatch(
+  backend: string,
+  comparison: AttributeComparison,
+  cause: unknown,
+): SocialAuthError {
+  const published = (comparison.body as { issuer?: unknown } | null | undefined)?.issuer
+  return new AuthInvalidResponse(
+    `the discovery document names the issuer ${shownUrl(published)}, not the configured ` +
+      `${shownUrl(comparison.expected)}; the backend's issuer (OIDC_ENDPOINT) must be the ` +
+      `provider's issuer exactly`,
+    { backend, cause },
+  )
+}
+
 /**
  * Maps whatever an exchange with the provider threw to a coded error, keeping the provider's
  * `error`/`error_description` and the original as `cause`. The provider's raw body is never
@@ -87,6 +131,10 @@ export function mapProviderError(backend: string, err: unknown): SocialAuthError
     return fromStatus(backend, cause.status, err)
   if ((err as { cause?: { name?: string } } | null)?.cause?.name === 'TimeoutError') {
     return new AuthUnreachableProvider({ backend, cause: err })
+  }
+  if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
+    const comparison = comparisonOf(err)
+    if (comparison?.attribute === 'issuer') return discoveryIssuerMismatch(backend, comparison, err)
   }
   switch (code) {
     case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':

@@ -1,12 +1,15 @@
 import type { CustomFetch } from 'openid-client'
-import { readLimited } from '@social-auth/core'
+import { readLimited, type BoundBackend } from '@social-auth/core'
 import { httpFetch, httpRead, type HttpReadRequest } from './http-fetch.js'
 
 /** Options of {@link providerFetch}. */
 export interface ProviderFetchOptions {
   /** The fetch to use (tests inject one); {@link httpFetch} (node:http, keep-alive) otherwise. */
   readonly fetch?: typeof fetch | undefined
-  /** Sent as `User-Agent` unless the request sets one. */
+  /**
+   * Sent as `User-Agent`: always by {@link providerFetch}, unless the call names one by
+   * {@link providerRead}.
+   */
   readonly userAgent: string
   /**
    * The most a call may take, in seconds (`REQUESTS_TIMEOUT`), for calls that bring no abort
@@ -16,16 +19,37 @@ export interface ProviderFetchOptions {
   readonly timeoutSeconds?: number | undefined
 }
 
+/** A backend's {@link ProviderFetchOptions}: its `USER_AGENT` and `REQUESTS_TIMEOUT`. */
+export function providerFetchOptions(
+  backend: BoundBackend,
+  fetchImpl: typeof fetch | undefined,
+): ProviderFetchOptions & { readonly timeoutSeconds: number } {
+  return {
+    fetch: fetchImpl,
+    userAgent: backend.setting<string | undefined>('USER_AGENT') ?? DEFAULT_USER_AGENT,
+    timeoutSeconds: backend.setting<number>('REQUESTS_TIMEOUT', 5),
+  }
+}
+
 /**
  * The fetch every provider call goes through: injected or {@link httpFetch}, with our
  * User-Agent and deadline, never following redirects (a redirected token or JWKS request is an
- * error, not a hop).
+ * error, not a hop). Our User-Agent replaces the request's: openid-client names itself
+ * (`openid-client/v6…`) on every call it makes, discovery, token, userinfo and revocation
+ * included, and `USER_AGENT` is what the provider must see.
  */
 export function providerFetch(options: ProviderFetchOptions): CustomFetch {
+  return sendingFetch(options, 'ours')
+}
+
+/** Whose User-Agent a request carries: always ours, or the caller's when it names one. */
+type AgentRule = 'ours' | 'unless-named'
+
+function sendingFetch(options: ProviderFetchOptions, rule: AgentRule): CustomFetch {
   const base = options.fetch ?? httpFetch
   const timeoutMs = timeoutOf(options)
   return (url, init) => {
-    const headers = withUserAgent(init.headers, options.userAgent)
+    const headers = withUserAgent(init.headers, options.userAgent, rule)
     const request: RequestInit = { ...init, headers, redirect: 'manual' }
     if (init.signal || timeoutMs === undefined) return base(url, request)
     // An AbortSignal.timeout per call costs more than the rest of our fetch; a timer does.
@@ -61,7 +85,7 @@ const utf8 = new TextDecoder()
  */
 export function providerRead(options: ProviderFetchOptions): ProviderRead {
   if (options.fetch) {
-    const fetchImpl = providerFetch(options)
+    const fetchImpl = sendingFetch(options, 'unless-named')
     return async (url, request, maxBytes) => {
       const response = await fetchImpl(String(url), {
         method: request.method ?? 'GET',
@@ -78,7 +102,7 @@ export function providerRead(options: ProviderFetchOptions): ProviderRead {
   }
   const timeoutMs = timeoutOf(options)
   return async (url, request, maxBytes) => {
-    const headers = withUserAgent(request.headers, options.userAgent)
+    const headers = withUserAgent(request.headers, options.userAgent, 'unless-named')
     const answer = await httpRead(url, { ...request, headers }, { timeoutMs })
     if (!isSuccess(answer.status)) return { status: answer.status, text: '' }
     if (answer.body.length > maxBytes)
@@ -87,10 +111,10 @@ export function providerRead(options: ProviderFetchOptions): ProviderRead {
   }
 }
 
-/** The request's headers with ours as `User-Agent` unless it names one (in any case). */
-function withUserAgent(init: RequestInit['headers'], userAgent: string): Headers {
+/** The request's headers with ours as `User-Agent` (see {@link AgentRule}; names in any case). */
+function withUserAgent(init: RequestInit['headers'], userAgent: string, rule: AgentRule): Headers {
   const headers = new Headers(init)
-  if (!headers.has('user-agent')) headers.set('user-agent', userAgent)
+  if (rule === 'ours' || !headers.has('user-agent')) headers.set('user-agent', userAgent)
   return headers
 }
 

@@ -1,13 +1,61 @@
 import type { JWTPayload } from 'jose'
-import { AuthTokenError, type BoundBackend } from '@social-auth/core'
+import {
+  AuthTokenError,
+  InvalidSetting,
+  KeySetUnavailable,
+  type BoundBackend,
+  type SettingsResolver,
+} from '@social-auth/core'
 import type { ProviderConfiguration } from './define-oauth2.js'
 import { verifyIdToken } from './id-token.js'
 import { keySetFor } from './key-sets.js'
+import { providerFetchOptions } from './provider-fetch.js'
+import { isAllowedProviderUrl } from './url-policy.js'
+
+// The largest clock skew allowed, whatever JWT_LEEWAY says: more would keep an expired
+// id_token usable for longer than a clock is ever wrong (docs/security.md).
+const MAX_LEEWAY_SECONDS = 60
+
+/** The concrete setting a refused value came from (`SOCIAL_AUTH_OIDC_JWT_LEEWAY`), when known. */
+const sourceName = (name: string, backend: BoundBackend, settings?: SettingsResolver): string =>
+  settings?.sourceOf(name, backend.name) ?? name
+
+/**
+ * `JWT_LEEWAY`: the seconds of clock skew allowed on id_token times, at most 60 (a larger value
+ * counts as 60). A negative (or NaN) value is refused: taking it as 0 hid a setting that
+ * cannot be what the app meant. `settings` (at start-up) lets the error name the key it read.
+ */
+export function jwtLeeway(backend: BoundBackend, settings?: SettingsResolver): number {
+  const seconds = backend.setting<number>('JWT_LEEWAY', 1)
+  if (!(seconds >= 0)) {
+    throw new InvalidSetting(
+      sourceName('JWT_LEEWAY', backend, settings),
+      'a number of seconds ≥ 0 (above 60 counts as 60)',
+    )
+  }
+  return Math.min(seconds, MAX_LEEWAY_SECONDS)
+}
+
+/**
+ * `ID_TOKEN_MAX_AGE`: how old an id_token's `iat` may be, in seconds. Zero or less would refuse
+ * every token and an infinite age would check none, so both are refused.
+ */
+export function idTokenMaxAge(backend: BoundBackend, settings?: SettingsResolver): number {
+  const seconds = backend.setting<number>('ID_TOKEN_MAX_AGE', 600)
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new InvalidSetting(
+      sourceName('ID_TOKEN_MAX_AGE', backend, settings),
+      'a positive, finite number of seconds',
+    )
+  }
+  return seconds
+}
 
 /**
  * Verifies an id_token from this provider with the backend's settings (`JWT_ALGORITHMS`,
- * `JWT_LEEWAY`, `ID_TOKEN_MAX_AGE`) against the issuer's shared key set. Used at login and on
- * refresh, so both apply the same rules.
+ * `JWT_LEEWAY`, `ID_TOKEN_MAX_AGE`) against the issuer's shared key set, fetched as every
+ * provider call is (`USER_AGENT`, `REQUESTS_TIMEOUT`, https only but on loopback). Used at
+ * login and on refresh, so both apply the same rules.
  */
 export function verifyProviderIdToken(input: {
   readonly idToken: string
@@ -30,9 +78,18 @@ export function verifyProviderIdToken(input: {
       }),
     )
   }
+  // A jwks_uri comes from discovery or a provider definition, never checked as a setting is;
+  // openid-client holds its own calls to this rule, and the key set is fetched by us.
+  if (!URL.canParse(endpoints.jwks) || !isAllowedProviderUrl(new URL(endpoints.jwks))) {
+    return Promise.reject(
+      new KeySetUnavailable('the jwks_uri must be https (http only for localhost)', {
+        backend: backend.name,
+      }),
+    )
+  }
   return verifyIdToken(
     input.idToken,
-    keySetFor(endpoints.jwks, { fetch: input.fetch, now: input.now }),
+    keySetFor(endpoints.jwks, { ...providerFetchOptions(backend, input.fetch), now: input.now }),
     {
       backend: backend.name,
       issuer: input.expectedIssuer
@@ -40,8 +97,8 @@ export function verifyProviderIdToken(input: {
         : endpoints.issuer,
       clientId: config.clientMetadata().client_id,
       algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
-      leewaySeconds: backend.setting<number>('JWT_LEEWAY', 1),
-      maxAgeSeconds: backend.setting<number>('ID_TOKEN_MAX_AGE', 600),
+      leewaySeconds: jwtLeeway(backend),
+      maxAgeSeconds: idTokenMaxAge(backend),
       nonce: input.nonce,
       now: input.now(),
     },

@@ -66,7 +66,7 @@ defineSettings({
     type: 'number',
     default: 600,
     scope: 'backend',
-    doc: 'Seconds an id_token’s `iat` may be old.',
+    doc: 'Seconds an id_token’s `iat` may be old (positive).',
   },
   JWT_ALGORITHMS: {
     type: 'string[]',
@@ -78,7 +78,7 @@ defineSettings({
     type: 'number',
     default: 1,
     scope: 'backend',
-    doc: 'Seconds of clock skew allowed (≤ 60).',
+    doc: 'Seconds of clock skew allowed (≥ 0; above 60 counts as 60).',
   },
   MAX_AGE: {
     type: 'number',

@@ -7,6 +7,11 @@ export function isLoopback(url: URL): boolean {
   return LOOPBACK.has(url.hostname)
 }
 
+/** DESIGN.md's rule for provider URLs: https, or http on a loopback host. */
+export function isAllowedProviderUrl(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))
+}
+
 /**
  * Parses a provider URL from a setting and enforces DESIGN.md's rule: https, except on
  * loopback hosts (development and tests). Throws `ERR_INVALID_SETTING` naming the setting.
@@ -18,7 +23,6 @@ export function providerUrl(setting: string, value: unknown): URL {
   } catch (cause) {
     throw new InvalidSetting(setting, 'an absolute URL', { cause })
   }
-  if (url.protocol === 'https:') return url
-  if (url.protocol === 'http:' && isLoopback(url)) return url
+  if (isAllowedProviderUrl(url)) return url
   throw new InvalidSetting(setting, 'an https URL (http only for localhost)')
 }

@@ -276,6 +276,17 @@ describe('id_tokens refused (OpenID RP conformance: signatures and claims)', () 
   })
 })
 
+describe('the id_token key set', () => {
+  it('is fetched only from an https jwks_uri (http only on loopback), as every provider URL', async () => {
+    const s = await scenario({
+      discovery: (document) => ({ ...document, jwks_uri: 'http://op.example/jwks' }),
+    })
+    const state = await s.begin()
+    await expectRefused(s, await s.complete({ code: 'c', state }), 'ERR_KEY_SET_UNAVAILABLE')
+    expect(s.paths()).not.toContain('/jwks')
+  })
+})
+
 describe('token endpoint failures', () => {
   const cases: [string, FakeOpBehaviour['token'], string, Settings?][] = [
     [

@@ -240,6 +240,13 @@ describe('providerFetch', () => {
     expect((failure as DOMException).name).toBe('TimeoutError')
   })
 
+  it('sends our User-Agent in place of the one openid-client names on its requests', async () => {
+    const fetchOf = providerFetch({ userAgent: 'social-auth-test' })
+    const named = { ...GET, headers: { 'user-agent': 'openid-client/v6.8.9' } }
+    await (await fetchOf(`${base}/token`, named)).text()
+    expect(seen.at(-1)!.headers['user-agent']).toBe('social-auth-test')
+  })
+
   it('gives an injected fetch an abort signal with the same deadline', async () => {
     let signal: AbortSignal | undefined
     const fetchOf = providerFetch({

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { createSocialAuth, memoryStorage, type LoginInfo, type Settings } from '@social-auth/core'
+import {
+  createSocialAuth,
+  memoryStorage,
+  type LoginInfo,
+  type Settings,
+  type SocialAuthError,
+} from '@social-auth/core'
 import { createTestStrategy } from '@social-auth/core/testing'
 import { decodeJwt } from 'jose'
 import { clearDiscoveryCache, oidc, refreshAccessToken } from '../src/index.js'
@@ -183,6 +189,34 @@ describe('the oidc backend against oidc-provider', () => {
     expect(again.type === 'redirect' && again.url).toMatch(
       /error=ERR_AUTH_STATE_(MISSING|FORBIDDEN)/,
     )
+  })
+})
+
+describe('discovery', () => {
+  it('refuses a document naming another issuer as a provider answer, naming both issuers', async () => {
+    clearDiscoveryCache()
+    const provider = await startProvider({
+      redirectUris: [`${APP}/complete/oidc/`],
+      keys: [await signingKey('key-1')],
+    })
+    try {
+      // The same server under another name: its document names 127.0.0.1, not localhost.
+      const configured = provider.issuer.replace('127.0.0.1', 'localhost')
+      const { social } = await engine(provider, { SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: configured })
+      const begin = () =>
+        social
+          .begin(createTestStrategy().request({ method: 'POST' }), 'oidc')
+          .catch((err: unknown) => err as SocialAuthError)
+      const failure = (await begin()) as SocialAuthError
+      expect([failure.code, failure.backend]).toEqual(['ERR_AUTH_INVALID_RESPONSE', 'oidc'])
+      expect(failure.message).toContain(`"${provider.issuer}/"`)
+      expect(failure.message).toContain(`"${configured}/"`)
+      expect(failure.message).toMatch(/OIDC_ENDPOINT/)
+      // Asked again while discovery backs off after the failure, the answer stays the same.
+      expect(((await begin()) as SocialAuthError).code).toBe('ERR_AUTH_INVALID_RESPONSE')
+    } finally {
+      await provider.close()
+    }
   })
 })
 

@@ -13,6 +13,8 @@ export interface FakeOpBehaviour {
     sign: (claims?: JWTPayload, header?: Record<string, unknown>) => Promise<string>
   }) => Answer
   userinfo?: () => Answer
+  /** Changes the discovery document (a provider that publishes odd metadata). */
+  discovery?: (document: Record<string, unknown>) => Record<string, unknown>
 }
 
 /** Like a real fetch, give up when the caller's signal aborts (timeouts). */
@@ -61,8 +63,8 @@ export async function fakeOp(behaviour: FakeOpBehaviour = {}) {
     const method = (init.method ?? 'GET').toUpperCase()
     requests.push({ method, url, body: bodyText(init.body) })
     switch (url.pathname) {
-      case '/.well-known/openid-configuration':
-        return json({
+      case '/.well-known/openid-configuration': {
+        const document = {
           issuer: ISSUER,
           authorization_endpoint: `${ISSUER}/authorize`,
           token_endpoint: `${ISSUER}/token`,
@@ -71,7 +73,9 @@ export async function fakeOp(behaviour: FakeOpBehaviour = {}) {
           response_types_supported: ['code'],
           subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: ['RS256'],
-        })
+        }
+        return json(behaviour.discovery ? behaviour.discovery(document) : document)
+      }
       case '/jwks':
         return json({ keys: [jwk] })
       case '/token':

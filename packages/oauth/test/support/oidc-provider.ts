@@ -1,4 +1,4 @@
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { exportJWK, generateKeyPair } from 'jose'
 import Provider from 'oidc-provider'
 import { listenLoopback } from '../../../../test/support/loopback.js'
@@ -23,12 +23,14 @@ export async function signingKey(kid: string): Promise<Record<string, unknown>> 
 /**
  * Starts oidc-provider with one confidential client, PKCE required, dev interactions (a login
  * form taking any login) and revocation. `port` reuses an address, so a test can restart the
- * provider with new keys under the same issuer (key rotation).
+ * provider with new keys under the same issuer (key rotation). `onRequest` sees every request
+ * first (what a client sent); returning true means it answered (or held) the request itself.
  */
 export async function startProvider(options: {
   redirectUris: string[]
   keys: Record<string, unknown>[]
   port?: number
+  onRequest?: (req: IncomingMessage, res: ServerResponse) => boolean | void
 }): Promise<TestProvider> {
   let jwksRequests = 0
   const { server, port, url: issuer, close } = await listenLoopback(createServer(), options.port)
@@ -87,6 +89,7 @@ export async function startProvider(options: {
   const callback = provider.callback()
   server.on('request', (req, res) => {
     if (req.url?.startsWith('/jwks')) jwksRequests += 1
+    if (options.onRequest?.(req, res) === true) return
     callback(req, res)
   })
   return {

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  createSocialAuth,
+  ImproperlyConfigured,
+  InvalidSetting,
+  memoryStorage,
+  type Settings,
+} from '@social-auth/core'
+import { oidc } from '../src/index.js'
+
+// Settings the oidc backend refuses when the app starts (createSocialAuth runs each backend's
+// setup), rather than bending them into something else at the first login.
+const start = (settings: Settings) =>
+  createSocialAuth({
+    settings: {
+      AUTHENTICATION_BACKENDS: [oidc()],
+      SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: 'https://op.example',
+      SOCIAL_AUTH_OIDC_KEY: 'client',
+      SOCIAL_AUTH_OIDC_SECRET: 'secret',
+      ...settings,
+    },
+    storage: memoryStorage(),
+  })
+
+async function refusal(settings: Settings): Promise<InvalidSetting> {
+  const err = await start(settings).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(InvalidSetting)
+  expect(err).toBeInstanceOf(ImproperlyConfigured)
+  return err as InvalidSetting
+}
+
+describe('id_token settings checked at start-up', () => {
+  // Non-finite numbers are refused by core's type check of every number setting; the others
+  // by the backend's setup. Either way: ERR_INVALID_SETTING naming the key that was set.
+  it('refuses a negative JWT_LEEWAY (it was silently taken as 0)', async () => {
+    for (const value of [-1, -0.5, Number.NEGATIVE_INFINITY, Number.NaN]) {
+      const err = await refusal({ SOCIAL_AUTH_OIDC_JWT_LEEWAY: value })
+      expect([err.code, err.setting]).toEqual([
+        'ERR_INVALID_SETTING',
+        'SOCIAL_AUTH_OIDC_JWT_LEEWAY',
+      ])
+    }
+    // Also when set for every backend rather than for this one.
+    expect((await refusal({ SOCIAL_AUTH_JWT_LEEWAY: -5 })).setting).toBe('SOCIAL_AUTH_JWT_LEEWAY')
+  })
+
+  it('refuses an ID_TOKEN_MAX_AGE that is not a positive, finite number of seconds', async () => {
+    for (const value of [0, -600, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const err = await refusal({ SOCIAL_AUTH_OIDC_ID_TOKEN_MAX_AGE: value })
+      expect([err.code, err.setting]).toEqual([
+        'ERR_INVALID_SETTING',
+        'SOCIAL_AUTH_OIDC_ID_TOKEN_MAX_AGE',
+      ])
+    }
+  })
+
+  it('accepts a JWT_LEEWAY of 0 or above 60 (the cap applies), and any positive ID_TOKEN_MAX_AGE', async () => {
+    for (const settings of [
+      { SOCIAL_AUTH_OIDC_JWT_LEEWAY: 0 },
+      { SOCIAL_AUTH_OIDC_JWT_LEEWAY: 300 },
+      { SOCIAL_AUTH_OIDC_ID_TOKEN_MAX_AGE: 0.5 },
+      { SOCIAL_AUTH_OIDC_ID_TOKEN_MAX_AGE: 86_400 },
+    ]) {
+      await expect(start(settings)).resolves.toBeDefined()
+    }
+  })
+})
