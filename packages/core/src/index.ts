@@ -60,7 +60,11 @@ export {
   revokeTokens,
   disconnect,
 } from './pipeline/steps/disconnect.js'
-export type { EmailValidationRequest } from './email-validation.js'
+export {
+  RESERVED_CODE_PREFIX,
+  isReservedCodeEmail,
+  type EmailValidationRequest,
+} from './email-validation.js'
 export {
   SocialAuthEmitter,
   socialAccount,
