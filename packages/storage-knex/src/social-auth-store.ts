@@ -1,6 +1,7 @@
 /** The association half of PSA's `UserMixin`: table `social_auth_usersocialauth`. */
 import {
   AuthMissingUid,
+  hasUsablePassword,
   mergeExtraData,
   type JsonObject,
   type UserSocialAuth,
@@ -158,7 +159,7 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
           .where(users.id, user.id)
           .forNoKeyUpdate()
           .first()) as { password?: unknown } | undefined
-        if (typeof row?.password === 'string' && row.password !== '') return true
+        if (hasUsablePassword(row?.password)) return true
       }
       const other = await table()
         .select('id')
