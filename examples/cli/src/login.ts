@@ -24,7 +24,7 @@ export async function login(settings: CliSettings, io: LoginIo = {}): Promise<Cr
   const verifier = base64url(randomBytes(32))
   const challenge = createHash('sha256').update(verifier).digest('base64url')
   const state = base64url(randomBytes(16))
-  const receiver = await startLoopbackReceiver()
+  const receiver = await startLoopbackReceiver(state)
   try {
     const url = new URL(`${settings.appUrl}/cli/authorize`)
     url.search = new URLSearchParams({
@@ -38,7 +38,8 @@ export async function login(settings: CliSettings, io: LoginIo = {}): Promise<Cr
     print(`Opening your browser to sign in. If it does not open, visit:\n  ${url.href}`)
     await (io.openUrl ?? openBrowser)(url.href)
     const result = await receiver.wait(settings.timeoutSeconds * 1000)
-    // The state ties the answer to this run: another page cannot feed us its code.
+    // The receiver takes only this run's state (another page can neither feed us its code nor
+    // end the sign-in); checked again here in case the receiver is ever swapped.
     if (result.state !== state)
       throw new Error('the answer does not belong to this sign-in (state mismatch)')
     if (result.error || !result.code)

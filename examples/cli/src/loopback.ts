@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -12,7 +13,7 @@ export interface LoopbackResult {
 export interface LoopbackReceiver {
   /** `http://127.0.0.1:<port>/callback`. */
   readonly redirectUri: string
-  /** Resolves with the first callback, or rejects after `timeoutMs`. */
+  /** Resolves with the first callback that carries this sign-in's state, or rejects after `timeoutMs`. */
   wait(timeoutMs: number): Promise<LoopbackResult>
   close(): Promise<void>
 }
@@ -20,8 +21,22 @@ export interface LoopbackReceiver {
 const PAGE = (message: string): string =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>social-auth CLI</title></head><body><main><h1>${message}</h1><p>You can close this window and return to the terminal.</p></main></body></html>`
 
-/** Starts the receiver; only `GET /callback` counts, anything else gets a 404. */
-export async function startLoopbackReceiver(): Promise<LoopbackReceiver> {
+const sameState = (received: string | null, expected: Buffer): boolean => {
+  if (received === null) return false
+  const bytes = Buffer.from(received)
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected)
+}
+
+/**
+ * Starts the receiver for the sign-in whose `state` is `expectedState`. Only `GET /callback`
+ * counts, anything else gets a 404. A callback with another state (or none) is answered 400
+ * and ignored: any web page can send the browser to this port (a no-cors GET), and taking its
+ * answer would end the real sign-in before the user finished it. The receiver keeps waiting
+ * for its own state until the timeout.
+ */
+export async function startLoopbackReceiver(expectedState: string): Promise<LoopbackReceiver> {
+  const expected = Buffer.from(expectedState)
+  let delivered = false
   let deliver: (result: LoopbackResult) => void = () => {}
   const received = new Promise<LoopbackResult>((resolve) => {
     deliver = resolve
@@ -32,10 +47,20 @@ export async function startLoopbackReceiver(): Promise<LoopbackReceiver> {
       res.writeHead(404).end()
       return
     }
+    const state = url.searchParams.get('state')
+    if (delivered || !sameState(state, expected)) {
+      res.writeHead(400, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      })
+      res.end(PAGE('This answer does not belong to the sign-in in progress'))
+      return
+    }
+    delivered = true
     const result = {
       code: url.searchParams.get('code') ?? undefined,
       error: url.searchParams.get('error') ?? undefined,
-      state: url.searchParams.get('state') ?? undefined,
+      state: state ?? undefined,
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
     res.end(PAGE(result.code ? 'Signed in' : 'Sign-in did not complete'))

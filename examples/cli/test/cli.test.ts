@@ -106,6 +106,27 @@ describe('the CLI signs in through the browser and calls the API', () => {
     expect(await loadCredentials(file)).toBeUndefined()
   })
 
+  it('ignores callbacks of another state and waits for its own (RFC 6749 §10.12: a web page’s callback must not abort the login)', async () => {
+    const forged: number[] = []
+    const lines: string[] = []
+    const code = await run(['login'], settings(), {
+      async openUrl(url) {
+        // What any web page can make the browser do while the user signs in: no-cors GETs to
+        // the loopback port, with a state of its own or none.
+        const loopback = new URL(url).searchParams.get('redirect_uri')!
+        for (const query of ['error=x&state=attacker', 'code=stolen&state=', 'code=stolen']) {
+          forged.push((await fetch(`${loopback}?${query}`)).status)
+        }
+        await playBrowser(url, 'allow')
+      },
+      print: (line) => void lines.push(line),
+    })
+    expect(forged).toEqual([400, 400, 400])
+    expect(lines.at(-1)).toBe('Signed in as user@example.com')
+    expect(code).toBe(0)
+    expect(await run(['logout'], settings(), { print: () => {} })).toBe(0)
+  })
+
   it('reports a denied consent and saves nothing', async () => {
     const lines: string[] = []
     const code = await run(['login'], settings(), {

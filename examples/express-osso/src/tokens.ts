@@ -40,21 +40,44 @@ export async function appIssuer(
   })
 }
 
+/** The Osso backend's name in this app: its associations carry the verified tenant. */
+const OSSO_BACKEND = 'osso'
+
+// An Osso tenant is a domain name (Osso's own rule for them); nothing else is taken as one, so
+// a tenant can never spell a personal workspace (`user:<id>`).
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/
+
+/**
+ * The user's company, as a login checked it: the tenant the osso backend recorded on the user's
+ * Osso associations (`extra_data.tenant`: the domain Osso routed the login to, which the
+ * identity provider's asserted email had to belong to). Never the user's email: a backend that
+ * does not verify emails (the generic `oidc` one) would let anyone name any company. Undefined
+ * when no association carries one, or when they disagree.
+ */
+async function verifiedTenant(social: SocialAuth, user: User): Promise<string | undefined> {
+  const accounts = await social.storage.user.getSocialAuthForUser(user, OSSO_BACKEND)
+  const tenants = new Set<string>()
+  for (const account of accounts) {
+    const tenant = account.extra_data.tenant
+    if (typeof tenant === 'string' && DOMAIN.test(tenant)) tenants.add(tenant)
+  }
+  return tenants.size === 1 ? [...tenants][0] : undefined
+}
+
 /**
  * What a user's access token says: the scopes and role of an ordinary user of the example API,
- * and their email domain as tenant and workspace (colleagues share the posts of the
- * resource-server example).
+ * and their tenant and workspace. Colleagues whose company sign-in (Osso) checked the same
+ * tenant share it, and with it the posts of the resource-server example; anyone else gets a
+ * personal tenant and workspace of their own, `user:<id>`.
  */
-export function claimsFor(user: User): MintOptions {
-  const email = typeof user.email === 'string' ? user.email : ''
-  const domain = email.includes('@')
-    ? email.slice(email.lastIndexOf('@') + 1).toLowerCase()
-    : undefined
+export async function claimsFor(social: SocialAuth, user: User): Promise<MintOptions> {
+  const workspace = (await verifiedTenant(social, user)) ?? `user:${String(user.id)}`
   return {
     sub: String(user.id),
     scopes: ['read:posts', 'write:posts', 'delete:posts'],
     roles: ['user'],
-    ...(domain ? { tenantId: domain, workspaceId: domain } : {}),
+    tenantId: workspace,
+    workspaceId: workspace,
   }
 }
 
@@ -72,7 +95,7 @@ export function installTokenRoutes(
   app.get('/.well-known/jwks.json', issuer.jwksHandler())
   app.get(
     '/user/token',
-    issuer.tokenHandler((req: Request) => (req.user ? claimsFor(req.user) : undefined)),
+    issuer.tokenHandler((req: Request) => (req.user ? claimsFor(social, req.user) : undefined)),
   )
 
   const verifier = issuer.verifier()
@@ -103,7 +126,8 @@ export function installTokenRoutes(
     nativeClientRouter({
       social,
       clients: [CLI_CLIENT],
-      mint: (user, client) => issuer.mint({ ...claimsFor(user), clientId: client.id }),
+      mint: async (user, client) =>
+        issuer.mint({ ...(await claimsFor(social, user)), clientId: client.id }),
       tokenGuard: auth.rateLimit({
         json: true,
         rules: [

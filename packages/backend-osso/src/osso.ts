@@ -11,6 +11,10 @@ export interface OssoOptions extends Partial<Pick<OAuth2Spec, 'fetch' | 'pkce'>>
 
 const IDP_INITIATED = 'IDP_INITIATED'
 
+// The pipeline-context key of the tenant `checkRequested` verified: set by this backend only
+// (never from the provider's answer or the request), kept across a paused pipeline.
+const VERIFIED_TENANT = 'osso_verified_tenant'
+
 /** `OSSO_BASE_URL` without a trailing slash (PSA would build `//oauth/...`). */
 function baseUrl(backend: BoundBackend): string {
   const url = providerUrl(
@@ -28,6 +32,10 @@ const format = (template: string | undefined, base: string): string | undefined 
  * The Osso backend (PSA's `OssoOAuth2`): the login form's `email` (or else `domain`) is sent to
  * Osso, which routes the user to their company's identity provider. Identity is PSA's: uid =
  * Osso's `id`; username and email = Osso's `email`, so PSA databases carry over.
+ *
+ * `extra_data.tenant` is the tenant (Osso domain, lower-cased) this login was routed to and
+ * checked against — what an app may scope a user's data by. It is null when the last login's
+ * tenant could not be checked (an IdP-initiated login, which this app did not start).
  *
  * @example
  * ```ts
@@ -62,13 +70,20 @@ export function osso(options: OssoOptions = {}): OAuth2Backend {
       url.searchParams.set('access_token', accessToken)
       return (await fetchJson(url)) as ProviderResponse
     },
-    validateResponse: ({ response, transaction, backend }) =>
-      checkRequested(
-        response,
-        transaction,
-        backend.name,
-        backend.setting<Record<string, string[]>>('OSSO_TENANT_EMAIL_DOMAINS', {}),
-      ),
+    validateResponse: ({ response, transaction, backend }) => ({
+      [VERIFIED_TENANT]:
+        checkRequested(
+          response,
+          transaction,
+          backend.name,
+          backend.setting<Record<string, string[]>>('OSSO_TENANT_EMAIL_DOMAINS', {}),
+        ) ?? null,
+    }),
+    // Written on every login, null when this one's tenant could not be checked, so a stale
+    // value never outlives the login that verified it.
+    extraDataFor: ({ context }) => ({
+      tenant: typeof context[VERIFIED_TENANT] === 'string' ? context[VERIFIED_TENANT] : null,
+    }),
     acceptsUnsolicited: (data, backend) =>
       data.state === IDP_INITIATED && backend.setting<boolean>('OSSO_ALLOW_IDP_INITIATED', false),
     getUserDetails(response) {

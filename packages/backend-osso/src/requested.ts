@@ -36,14 +36,18 @@ function requestedTenant(requested: Record<string, unknown>): string | undefined
  * one of `tenantEmailDomains[tenant]`): osso-rb finds users by `(email, NameID)` across all
  * tenants, so an identity provider of one tenant that asserts another tenant's user (email and
  * NameID) would otherwise get that user's Osso `id`, and with it their account here.
+ *
+ * Returns the tenant (lower-cased domain) this login was routed to and checked against, or
+ * undefined when nothing was checked: a login without a transaction (IdP-initiated), whose
+ * `requested` — if any, left in the browser's Osso session by an abandoned login — is nobody's.
  */
 export function checkRequested(
   response: ProviderResponse,
   transaction: LoginTransaction | undefined,
   backend: string,
   tenantEmailDomains: Readonly<Record<string, readonly string[]>> = {},
-): void {
-  if (!transaction) return
+): string | undefined {
+  if (!transaction) return undefined
   const requested = response.requested as Record<string, unknown> | null | undefined
   if (!requested || typeof requested !== 'object') throw new AuthForbidden({ backend })
   const sent = transaction.extra ?? {}
@@ -57,4 +61,5 @@ export function checkRequested(
   const aliases = Object.hasOwn(tenantEmailDomains, tenant) ? tenantEmailDomains[tenant]! : []
   if (asserted !== tenant && !aliases.some((alias) => alias.toLowerCase() === asserted))
     throw new AuthForbidden({ backend })
+  return tenant
 }

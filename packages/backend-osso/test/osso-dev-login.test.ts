@@ -121,6 +121,19 @@ describe('the osso backend end to end through osso-dev', () => {
     expect(logins[0]?.user.email).toBe('new.person@example.com')
   })
 
+  it('records the tenant the login was routed to and checked against in extra_data.tenant', async () => {
+    const { social, storage } = await app()
+    const strategy = strategyForApp()
+    const browser = new FormBrowser()
+    const page = await browser.go(
+      await begin(social, strategy, { email: 'user@example.com' }),
+      REDIRECT,
+    )
+    await finish(social, strategy, await throughIdp(browser, page, 'user@example.com'))
+    const account = await storage.user.getSocialAuth('osso', SEED_USER_ID)
+    expect(account?.extra_data.tenant).toBe('example.com')
+  })
+
   it('signs in through Osso’s hosted page when the form sent neither email nor domain', async () => {
     const { social } = await app()
     const strategy = strategyForApp()
@@ -229,6 +242,9 @@ describe('the osso backend end to end through osso-dev', () => {
       (await idpInitiated()).href,
     )
     expect(second.logins[0]?.social?.uid).toBe(SEED_USER_ID)
+    // Nothing checked this login's tenant: none is recorded.
+    const account = await allowed.storage.user.getSocialAuth('osso', SEED_USER_ID)
+    expect(account?.extra_data.tenant).toBeNull()
   })
 
   it('refuses the same callback twice (the state is single-use even where Osso codes are not)', async () => {

@@ -27,8 +27,13 @@ const fixtures: BackendFixture[] = [
       username: 'user@example.com',
       details: { username: 'user@example.com', email: 'user@example.com' },
       // PSA's keys, plus our normalised expiry (psa.md §8.5: PSA drops `expires_in`).
-      extraDataKeys: ['access_token', 'auth_time', 'token_type', 'expires_at'],
-      extraData: { access_token: PSA_ACCESS_TOKEN_BODY.access_token, token_type: 'bearer' },
+      // … and the tenant the login was routed to and checked against (what apps scope by).
+      extraDataKeys: ['access_token', 'auth_time', 'token_type', 'expires_at', 'tenant'],
+      extraData: {
+        access_token: PSA_ACCESS_TOKEN_BODY.access_token,
+        token_type: 'bearer',
+        tenant: 'example.com',
+      },
       authorizationUrlContains: [
         'https://demo.ossoapp.com/oauth/authorize?',
         'domain=example.com',
@@ -52,6 +57,7 @@ const fixtures: BackendFixture[] = [
     expected: {
       uid: 'f23611a5-2817-43e2-94b7-99b25235ad2d',
       username: 'jane+test@example.com',
+      extraData: { tenant: 'example.com' },
       authorizationUrlContains: [
         'https://sso.example.org/oauth/authorize?',
         'email=jane%2Btest%40example.com',

@@ -1,4 +1,4 @@
-import { ImproperlyConfigured } from './errors.js'
+import { ImproperlyConfigured, InvalidEmail } from './errors.js'
 import type { BoundBackend } from './backends/definition.js'
 import type { SettingsResolver } from './settings/resolver.js'
 import type { Code, Storage } from './storage/types.js'
@@ -12,7 +12,39 @@ export interface EmailValidationRequest {
   readonly partialToken: string
 }
 
-/** Sends the validation email through the app's function (PSA `send_email_validation`). */
+/**
+ * The start of `social_auth_code.email` values that are not addresses. PSA's code table also
+ * keeps other one-time codes (the native-client codes of `@social-auth/express`), which store
+ * what they are bound to in that column. Email validation never issues a code for, nor accepts
+ * a code of, a value that starts with this prefix (in any case), and those other codes accept
+ * only values that do: a mailed code can never be redeemed as another kind, nor the reverse,
+ * whatever address a provider asserts.
+ *
+ * @example
+ * ```ts
+ * await storage.code.makeCode(`${RESERVED_CODE_PREFIX}my-kind:${binding}`) // not an address
+ * ```
+ */
+export const RESERVED_CODE_PREFIX = 'urn:social-auth:'
+
+/**
+ * Whether `value` is in the namespace of non-email codes ({@link RESERVED_CODE_PREFIX}).
+ *
+ * @example
+ * ```ts
+ * isReservedCodeEmail('URN:Social-Auth:x') // true
+ * isReservedCodeEmail('ada@example.com') // false
+ * ```
+ */
+export function isReservedCodeEmail(value: string): boolean {
+  return value.slice(0, RESERVED_CODE_PREFIX.length).toLowerCase() === RESERVED_CODE_PREFIX
+}
+
+/**
+ * Sends the validation email through the app's function (PSA `send_email_validation`). An
+ * address in the reserved namespace ({@link RESERVED_CODE_PREFIX}) is refused with
+ * `InvalidEmail`: no code is made, nothing is mailed.
+ */
 export async function sendEmailValidation(
   settings: SettingsResolver,
   storage: Storage,
@@ -26,16 +58,21 @@ export async function sendEmailValidation(
       backend: backend.name,
     })
   }
+  if (isReservedCodeEmail(email)) throw new InvalidEmail({ backend: backend.name })
   const code = await storage.code.makeCode(email)
   await (send as (request: EmailValidationRequest) => unknown)({ backend, code, partialToken })
 }
 
-/** Checks and consumes a validation code (PSA `validate_email`). */
+/**
+ * Checks and consumes a validation code (PSA `validate_email`). A code of another kind (its
+ * `email` in the reserved namespace) never validates an address.
+ */
 export async function validateEmail(
   storage: Storage,
   email: string,
   code: string,
 ): Promise<boolean> {
+  if (isReservedCodeEmail(email)) return false
   const record = await storage.code.getCode(code)
   if (!record || record.code !== code || record.email !== email || record.verified) return false
   // A code spent by a concurrent request does not validate twice.

@@ -18,6 +18,7 @@ export type { RequestData, Session, Strategy } from './strategy.js'
 export type * from './storage/types.js'
 export { memoryStorage, MemoryIntegrityError } from './storage/memory.js'
 export { mergeExtraData } from './storage/extra-data-merge.js'
+export { hasUsablePassword } from './storage/usable-password.js'
 export type * from './backends/definition.js'
 export { registerBackendAliases, backendAliases } from './backends/aliases.js'
 export { isBackendDefinition, type BackendEntry } from './backends/loader.js'
@@ -62,7 +63,11 @@ export {
   revokeTokens,
   disconnect,
 } from './pipeline/steps/disconnect.js'
-export type { EmailValidationRequest } from './email-validation.js'
+export {
+  RESERVED_CODE_PREFIX,
+  isReservedCodeEmail,
+  type EmailValidationRequest,
+} from './email-validation.js'
 export {
   SocialAuthEmitter,
   socialAccount,

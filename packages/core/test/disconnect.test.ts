@@ -62,6 +62,17 @@ describe('disconnect (PSA behaviours 44–49)', () => {
     expect(t.events.filter((e) => e.name === 'account.disconnected')).toHaveLength(2)
   })
 
+  it('refuses the last login method of a user whose password is unusable: empty or Django’s "!…" (has_usable_password)', async () => {
+    for (const password of ['', '!', '!kT8vZ3mXo1Qw9rLp2sYd7fHj4nBc6gUa0eRiW5tN', null]) {
+      const t = await setup()
+      const user = await userWith(t, ['1'], { password })
+      expect(await codeOf(disconnect(t, user, { onError: 'throw' }))).toBe(
+        'ERR_NOT_ALLOWED_TO_DISCONNECT',
+      )
+      expect(await t.storage.user.getSocialAuthForUser(user)).toHaveLength(1)
+    }
+  })
+
   it('allows disconnecting one of two associations without a password', async () => {
     const t = await setup()
     const user = await userWith(t, ['1', '2'], {})

@@ -4,10 +4,12 @@ import {
   DEFAULT_AUTH_PIPELINE,
   memoryStorage,
   mailValidation,
+  RESERVED_CODE_PREFIX,
   type EmailValidationRequest,
   type Settings,
 } from '../src/index.js'
 import { createTestStrategy } from '../src/testing/index.js'
+import { validateEmail } from '../src/email-validation.js'
 import {
   codeOf,
   complete,
@@ -123,6 +125,27 @@ describe('mail_validation (PSA behaviour 58, psa.md §2.4)', () => {
     expect(err).toMatchObject({ code: 'ERR_INVALID_EMAIL', message: "Email couldn't be validated" })
     expect(await findUser(t.storage, 'foobar')).toBeNull()
     expect(await t.storage.partial.load(partialToken)).not.toBeNull()
+  })
+
+  it('mails no code to an address in the namespace of other one-time codes (audit: a CLI code smuggled in an email)', async () => {
+    const { t, sent } = await mailSetup()
+    for (const email of [
+      `${RESERVED_CODE_PREFIX}native-client:MQ|${'a'.repeat(43)}|${'b'.repeat(22)}`,
+      'URN:SOCIAL-AUTH:anything|@evil.example',
+    ]) {
+      const account = { id: 7, login: 'mallory', email }
+      expect(await codeOf(login(t, { account, onError: 'throw' }))).toBe('ERR_INVALID_EMAIL')
+    }
+    expect(sent).toHaveLength(0)
+  })
+
+  it('never validates an address with a code of another kind, and leaves that code unspent', async () => {
+    const storage = memoryStorage()
+    const other = await storage.code.makeCode(`${RESERVED_CODE_PREFIX}native-client:MQ|x|y`)
+    expect(await validateEmail(storage, other.email, other.code)).toBe(false)
+    expect((await storage.code.getCode(other.code))?.verified).toBe(false)
+    const mailed = await storage.code.makeCode('foo@bar.com')
+    expect(await validateEmail(storage, 'foo@bar.com', mailed.code)).toBe(true)
   })
 
   it('mails only new users, unless PASSWORDLESS', async () => {

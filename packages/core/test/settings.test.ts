@@ -82,6 +82,20 @@ describe('settings lookup (psa.md §1.4)', () => {
     ).toBe('12345')
   })
 
+  it('refuses a numeric account id beyond Number.MAX_SAFE_INTEGER with ERR_AUTH_MISSING_UID (security.md §5.6)', async () => {
+    const backend = (await setup({})).social.getBackend('dummy')
+    // JSON.parse rounds both to 9007199254740992: two accounts would share one uid.
+    const above = JSON.parse('{"id": 9007199254740993}') as Record<string, unknown>
+    const edge = JSON.parse('{"id": 9007199254740992}') as Record<string, unknown>
+    for (const response of [above, edge, { id: 1e21 }, { id: 1.5 }]) {
+      expect(() => backend.getUserId({}, response)).toThrow(
+        expect.objectContaining({ code: 'ERR_AUTH_MISSING_UID' }),
+      )
+    }
+    expect(backend.getUserId({}, { id: Number.MAX_SAFE_INTEGER })).toBe('9007199254740991')
+    expect(backend.getUserId({}, { id: '9007199254740993' })).toBe('9007199254740993')
+  })
+
   it('uses the per-backend value of a URL setting in the redirect decision', async () => {
     const t = await setup({ SOCIAL_AUTH_DUMMY_LOGIN_REDIRECT_URL: '/dummy-home' })
     expect(location(await login(t))).toBe('/dummy-home')

@@ -12,6 +12,7 @@ import {
   type BackendCall,
   type BackendDefinition,
   type BoundBackend,
+  type ExtraDataArgs,
   type ExtraDataEntry,
   type JsonObject,
   type ProviderResponse,
@@ -104,6 +105,11 @@ export interface OAuth2Spec {
   readonly scopeSeparator?: string
   readonly idKey?: string
   readonly extraData?: readonly ExtraDataEntry[]
+  /**
+   * More values for `extra_data`, merged over the token fields every OAuth2 login keeps (Osso:
+   * the tenant its `validateResponse` verified, read from `args.context`).
+   */
+  readonly extraDataFor?: (args: ExtraDataArgs) => JsonObject
   /** PKCE S256 unless `USE_PKCE` says otherwise (default true: RFC 9700 §2.1.1). */
   readonly pkce?: boolean
   /** OpenID Connect: send a nonce, require and verify an id_token. */
@@ -136,12 +142,16 @@ export interface OAuth2Spec {
   ) => Record<string, string>
   /** The provider's answer: user data merged over the token response. */
   readonly userData: (input: UserDataInput) => Promise<ProviderResponse>
-  /** Checks the answer against what this login asked for; throws a coded error. */
+  /**
+   * Checks the answer against what this login asked for; throws a coded error. It may return
+   * what it verified, for the pipeline context (and so for `extraDataFor`): values only this
+   * check can vouch for, kept out of the provider's `response`.
+   */
   readonly validateResponse?: (input: {
     readonly response: ProviderResponse
     readonly transaction: LoginTransaction | undefined
     readonly backend: BoundBackend
-  }) => void
+  }) => void | Readonly<Record<string, unknown>>
   /**
    * A callback without a login this browser started (IdP-initiated SSO). Return true to let
    * it through; it then runs without state, PKCE or nonce, so keep it opt-in.
@@ -490,8 +500,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       })
       const response: ProviderResponse = { ...tokens, ...user, access_token: accessToken }
       if (idTokenClaims) response.id_token_claims = idTokenClaims
-      spec.validateResponse?.({ response, transaction: tx, backend })
-      return { response, next: tx?.next }
+      const verified = spec.validateResponse?.({ response, transaction: tx, backend })
+      return { response, next: tx?.next, ...(verified ? { context: { ...verified } } : {}) }
     } catch (err) {
       throw mapProviderError(backend.name, err)
     }
@@ -548,7 +558,9 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     ...(spec.getUserId ? { getUserId: spec.getUserId } : {}),
     ...(spec.isEmailVerified ? { isEmailVerified: spec.isEmailVerified } : {}),
     ...(spec.emailAuthority ? { emailAuthority: true } : {}),
-    extraDataFor: tokenExtraData,
+    extraDataFor: spec.extraDataFor
+      ? (args) => ({ ...tokenExtraData(args), ...spec.extraDataFor!(args) })
+      : tokenExtraData,
     revokeToken,
   }
 }

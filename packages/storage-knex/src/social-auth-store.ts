@@ -1,6 +1,7 @@
 /** The association half of PSA's `UserMixin`: table `social_auth_usersocialauth`. */
 import {
   AuthMissingUid,
+  hasUsablePassword,
   mergeExtraData,
   type JsonObject,
   type UserSocialAuth,
@@ -145,12 +146,20 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
 
     async allowedToDisconnect(user, backendName, associationId) {
       const password = users.columns.password
-      if (password !== null && isPlausibleUserId(users, user.id)) {
+      if (isPlausibleUserId(users, user.id)) {
+        // Two disconnects of one user (one per provider) would otherwise both see "another
+        // login method remains" and both delete, leaving none. The user's row is locked first,
+        // inside the disconnect pipeline's transaction: the second waits for the first to
+        // commit, then (READ COMMITTED reads the latest commit at each statement) sees what is
+        // left. NO KEY UPDATE still lets an association insert's foreign-key check through.
+        // SQLite has no row locks (knex drops the clause); its BEGIN IMMEDIATE serialises the
+        // two transactions already.
         const row = (await db(users.table)
-          .select(`${password} as password`)
+          .select(password === null ? users.id : `${password} as password`)
           .where(users.id, user.id)
+          .forNoKeyUpdate()
           .first()) as { password?: unknown } | undefined
-        if (typeof row?.password === 'string' && row.password !== '') return true
+        if (hasUsablePassword(row?.password)) return true
       }
       const other = await table()
         .select('id')

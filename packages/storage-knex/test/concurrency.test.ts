@@ -7,9 +7,16 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import type { SocialAuth, Storage } from '@social-auth/core'
+import { createSocialAuth, type SocialAuth, type Storage, type User } from '@social-auth/core'
+import { createTestStrategy, dummyBackend } from '@social-auth/core/testing'
 import { knexStorage, migrate } from '../src/index.js'
-import { countRows, openPostgres, openSqlite, type TestDatabase } from './support/databases.js'
+import {
+  countRows,
+  openDatabase,
+  openPostgres,
+  openSqlite,
+  type TestDatabase,
+} from './support/databases.js'
 import { engineFor, login, type LoginResult } from './support/login.js'
 
 const LOGINS = 30
@@ -182,5 +189,50 @@ describe('30 concurrent first logins on a SQLite file', () => {
     const userIds = await fromProcesses(db, 'username:samename')
     expect(new Set(userIds).size).toBe(LOGINS)
     await expectDistinctUsernames(db)
+  })
+})
+
+describe.each(['postgres', 'sqlite'] as const)('simultaneous disconnects on %s', (name) => {
+  it('of both providers of a user leave that user one login method (audit: disconnect race under READ COMMITTED)', async () => {
+    db = await openDatabase(name)
+    await migrate(db.knex)
+    const storage = knexStorage(db.knex)
+    const social = await createSocialAuth({
+      settings: {
+        AUTHENTICATION_BACKENDS: [dummyBackend({ name: 'alpha' }), dummyBackend({ name: 'beta' })],
+        LOGIN_REDIRECT_URL: '/done',
+        LOGIN_URL: '/login',
+      },
+      storage,
+    })
+    const users: User[] = []
+    for (let i = 0; i < 10; i++) {
+      const user = await storage.user.createUser({ username: `racer${i}`, email: '' })
+      await storage.user.createSocialAuth(user, `a-${i}`, 'alpha')
+      await storage.user.createSocialAuth(user, `b-${i}`, 'beta')
+      users.push(user)
+    }
+    // Each user's two POST /disconnect (one per provider) at once, all users together.
+    const outcomes = await Promise.all(
+      users.map((user) =>
+        Promise.all(
+          ['alpha', 'beta'].map((backend) =>
+            social
+              .disconnect(createTestStrategy().request({ method: 'POST', body: {} }), backend, {
+                user,
+                onError: 'throw',
+              })
+              .then(
+                () => 'disconnected',
+                (err: unknown) => (err as { code?: string }).code ?? String(err),
+              ),
+          ),
+        ),
+      ),
+    )
+    for (const [i, user] of users.entries()) {
+      expect([...outcomes[i]!].sort()).toEqual(['ERR_NOT_ALLOWED_TO_DISCONNECT', 'disconnected'])
+      expect(await storage.user.getSocialAuthForUser(user)).toHaveLength(1)
+    }
   })
 })

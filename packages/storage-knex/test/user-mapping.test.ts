@@ -102,6 +102,20 @@ describe.each(['sqlite', 'postgres'] as const)('an app’s own users table on %s
     expect(await storage.user.allowedToDisconnect(user, 'github')).toBe(true)
   })
 
+  it('treats NULL, empty and Django’s unusable "!…" passwords as no password (has_usable_password)', async () => {
+    await emptyTables(db.knex, 'accounts')
+    const storage = knexStorage(db.knex, { users: accounts })
+    const user = await storage.user.createUser({ username: 'social-only' })
+    await storage.user.createSocialAuth(user, 'only', 'github')
+    // What Django's set_unusable_password() stores for every user PSA creates.
+    for (const unusable of [null, '', '!', '!kT8vZ3mXo1Qw9rLp2sYd7fHj4nBc6gUa0eRiW5tN']) {
+      await db.knex('accounts').where('account_id', user.id).update({ password_hash: unusable })
+      expect(await storage.user.allowedToDisconnect(user, 'github')).toBe(false)
+    }
+    await db.knex('accounts').where('account_id', user.id).update({ password_hash: 'pbkdf2$!x' })
+    expect(await storage.user.allowedToDisconnect(user, 'github')).toBe(true)
+  })
+
   it('treats every user as active when the table has no active column', async () => {
     await emptyTables(db.knex, 'accounts')
     const storage = knexStorage(db.knex, {

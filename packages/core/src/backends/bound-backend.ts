@@ -52,7 +52,9 @@ export function bindBackend(
         ? definition.getUserId(details, response, key)
         : details[key] || response[key]
       // PSA stores str(None) = "None" here; an account without an id must not log in.
-      if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw)
+      // A number beyond 2^53 was already rounded by JSON.parse (…993 arrives as …992), so two
+      // accounts would share one uid (security.md §5.6): refused, as the providers' idString.
+      if (typeof raw === 'number' && Number.isSafeInteger(raw)) return String(raw)
       if (typeof raw === 'bigint') return raw.toString()
       if (typeof raw === 'string' && raw.trim() !== '') return raw
       throw new AuthMissingUid({ backend: name })

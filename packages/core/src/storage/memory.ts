@@ -17,6 +17,7 @@ import type {
   UserStorage,
 } from './types.js'
 import { mergeExtraData } from './extra-data-merge.js'
+import { hasUsablePassword } from './usable-password.js'
 
 /** The unique-constraint error of {@link memoryStorage} (what a database driver would throw). */
 export class MemoryIntegrityError extends Error {
@@ -171,7 +172,7 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
     },
     async allowedToDisconnect(owner: User, backendName: string, associationId?: UserId) {
       const stored = tables.users.get(String(owner.id))
-      if (stored && typeof stored.password === 'string' && stored.password !== '') return true
+      if (stored && hasUsablePassword(stored.password)) return true
       const others = [...tables.socials.values()].filter(
         (s) =>
           String(s.user_id) === String(owner.id) &&

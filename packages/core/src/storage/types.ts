@@ -119,7 +119,10 @@ export interface UserStorage {
   createSocialAuth(user: User, uid: string, provider: string): Promise<UserSocialAuth>
   /** Merges into `extra_data` (PSA `set_extra_data`); true when something changed. */
   setExtraData(social: UserSocialAuth, data: JsonObject): Promise<boolean>
-  /** Whether removing these associations leaves the user a way to log in. */
+  /**
+   * Whether removing these associations leaves the user a way to log in: a usable password
+   * (`hasUsablePassword`: not NULL, `''` or Django's `!…`) or another association.
+   */
   allowedToDisconnect(user: User, backendName: string, associationId?: UserId): Promise<boolean>
   /** Removes one association. */
   disconnect(entry: UserSocialAuth): Promise<void>

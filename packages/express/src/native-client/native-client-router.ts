@@ -53,7 +53,8 @@ interface AuthorizeRequest {
   readonly codeChallenge: string
 }
 
-const CHALLENGE = /^[A-Za-z0-9_-]{43,128}$/
+// S256 only: base64url of a SHA-256 digest is exactly 43 characters (RFC 7636 §4.2).
+const CHALLENGE = /^[A-Za-z0-9_-]{43}$/
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
