@@ -137,6 +137,37 @@ describe('account pre-hijacking through an unverified email (security.md §0.6, 
       await trusting.close()
     }
   })
+
+  it('never vouches for the userinfo email with the id_token’s email_verified (they name different addresses)', async () => {
+    const trusting = await startSecurityStack({
+      op,
+      env: { SOCIAL_AUTH_OIDC_ASSOCIATE_BY_EMAIL_TRUST_PROVIDER: 'true' },
+    })
+    try {
+      const owner = new TestBrowser()
+      await finishOnApp(owner, trusting, await ossoLogin(owner, trusting, 'user@example.com'))
+      const mixer = new TestBrowser()
+      op.reset()
+      // The id_token vouches for the attacker's own address; userinfo names the victim's,
+      // explicitly unverified. The details use userinfo's email.
+      op.account = { sub: 'mixer-1', email: 'attacker@evil.example', email_verified: true }
+      op.script.idToken = (draft) => {
+        draft.claims.email = 'attacker@evil.example'
+        draft.claims.email_verified = true
+      }
+      op.script.userinfo = (claims) => ({
+        ...claims,
+        email: 'user@example.com',
+        email_verified: false,
+      })
+      const paused = await mixer.get(await oidcCallback(mixer, trusting))
+      expect(paused.location).toBe(`${trusting.appUrl}/?link=oidc&reason=email_not_verified`)
+      expect(await signedInAs(mixer, trusting)).toBeUndefined()
+      expect(await trusting.uids('oidc')).toEqual([])
+    } finally {
+      await trusting.close()
+    }
+  })
 })
 
 describe('Osso: another tenant’s identity provider asserting an existing user (security.md §0.7)', () => {

@@ -48,6 +48,23 @@ export function oidcUserDetails(response: ProviderResponse, backend: BoundBacken
   }
 }
 
+/**
+ * Whether the provider vouches for `email`, the address the details use: userinfo or the
+ * id_token names this very address (the `email` claim) with `email_verified: true`. A flag in
+ * one document never vouches for an address taken from the other: an id_token that verifies
+ * the attacker's own address says nothing of the one userinfo names.
+ */
+function vouchesFor(response: ProviderResponse, email: unknown): boolean {
+  if (typeof email !== 'string' || email === '') return false
+  const claims = response.id_token_claims as Record<string, unknown> | undefined
+  const names = (document: Record<string, unknown> | undefined): boolean =>
+    typeof document?.email === 'string' && document.email.toLowerCase() === email.toLowerCase()
+  return (
+    (names(response) && response.email_verified === true) ||
+    (names(claims) && claims?.email_verified === true)
+  )
+}
+
 function issuerOf(backend: BoundBackend, fallback: OidcOptions['issuer']): URL {
   const value =
     backend.setting<string | undefined>('OIDC_ENDPOINT') ??
@@ -80,9 +97,7 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
     openid: true,
     defaultScope: ['openid', 'profile', 'email'],
     extraData: ['id_token', ['sub', 'id']],
-    isEmailVerified: (response) =>
-      response.email_verified === true ||
-      (response.id_token_claims as Record<string, unknown> | undefined)?.email_verified === true,
+    isEmailVerified: (response, details) => vouchesFor(response, details.email),
     ...rest,
     async endpoints(backend) {
       const issuerUrl = issuerOf(backend, issuer)
