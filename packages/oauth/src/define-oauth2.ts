@@ -508,32 +508,33 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   }
 
   async function revokeToken(call: RevokeCall): Promise<boolean> {
+    // Discovery included: a provider that cannot be reached fails the revocation with a code.
+    try {
+      return await revokeAtProvider(call)
+    } catch (err) {
+      throw mapProviderError(call.backend.name, err)
+    }
+  }
+
+  async function revokeAtProvider(call: RevokeCall): Promise<boolean> {
     const { config, endpoints } = await provider(call.backend)
     if (spec.revoke) {
       const read = readerFor(call.backend)
-      try {
-        return await spec.revoke({
-          backend: call.backend,
-          social: call.social,
-          provider: { config, endpoints },
-          clientId: config.clientMetadata().client_id,
-          clientSecret: credentials(call.backend, spec).clientSecret,
-          send: async (url, init = {}) =>
-            (await readJsonCall(read, url, init, 'POST', MAX_PROVIDER_RESPONSE_BYTES)).status,
-        })
-      } catch (err) {
-        throw mapProviderError(call.backend.name, err)
-      }
+      return spec.revoke({
+        backend: call.backend,
+        social: call.social,
+        provider: { config, endpoints },
+        clientId: config.clientMetadata().client_id,
+        clientSecret: credentials(call.backend, spec).clientSecret,
+        send: async (url, init = {}) =>
+          (await readJsonCall(read, url, init, 'POST', MAX_PROVIDER_RESPONSE_BYTES)).status,
+      })
     }
     if (!endpoints.revocation) return false
     const token = call.social.extra_data.refresh_token ?? call.social.extra_data.access_token
     if (typeof token !== 'string' || token === '') return false
-    try {
-      await client.tokenRevocation(config, token)
-      return true
-    } catch (err) {
-      throw mapProviderError(call.backend.name, err)
-    }
+    await client.tokenRevocation(config, token)
+    return true
   }
 
   return {

@@ -130,6 +130,29 @@ describe('the User-Agent the provider sees', () => {
   })
 })
 
+describe('revocation on disconnect', () => {
+  it('fails with a code, and removes nothing, when the provider cannot be reached (discovery included)', async () => {
+    await recordingProvider()
+    const { social, storage } = await engine({ SOCIAL_AUTH_REVOKE_TOKENS_ON_DISCONNECT: true })
+    const { logins, strategy } = await login(social, 'carol')
+    const { user, social: account } = logins[0]!
+    await storage.user.createSocialAuth(user, 'carol-elsewhere', 'other')
+    // The provider goes away, and the discovery document with it.
+    await provider!.close()
+    provider = undefined
+    clearDiscoveryCache()
+    const error = await social
+      .disconnect(strategy.request({ method: 'POST' }), 'oidc', {
+        user,
+        associationId: account!.id,
+        onError: 'throw',
+      })
+      .catch((e: unknown) => e as SocialAuthError)
+    expect((error as SocialAuthError).code).toMatch(/^ERR_AUTH_(UNREACHABLE_PROVIDER|CONNECTION)$/)
+    expect(await storage.user.getSocialAuthForUser(user)).toHaveLength(2)
+  })
+})
+
 describe('the id_token key set', () => {
   it('is fetched within REQUESTS_TIMEOUT: a stalled JWKS endpoint fails the login promptly', async () => {
     const seen = await recordingProvider({ stallJwks: true })
