@@ -9,6 +9,7 @@ import {
   partialStep,
   redirect,
   type PipelineContext,
+  type PipelineStep,
   type SocialAuth,
   type Settings,
   type User,
@@ -115,6 +116,20 @@ describe('the passport bridge, both ways, in an express + express-session + pass
     }
     return strategy
   }
+
+  /** The default pipeline with `step` just before `before`. */
+  function pausedBefore(before: PipelineStep, step: PipelineStep): PipelineStep[] {
+    const pipeline = [...DEFAULT_AUTH_PIPELINE]
+    pipeline.splice(pipeline.indexOf(before), 0, step)
+    return pipeline
+  }
+
+  /** PSA's @partial_step: ask new users to accept the terms before the account is created. */
+  const acceptTerms = partialStep<PipelineContext>(async ({ request, user, current_partial }) =>
+    !user && request.terms !== 'yes'
+      ? redirect(`/terms?partial_token=${current_partial!.token}`)
+      : undefined,
+  )
 
   async function start(
     settings: Settings = {},
@@ -321,14 +336,7 @@ describe('the passport bridge, both ways, in an express + express-session + pass
   })
 
   it('pauses the pipeline at a partial step and resumes it through passport.authenticate', async () => {
-    // PSA's @partial_step: ask new users to accept the terms before the account is created.
-    const acceptTerms = partialStep<PipelineContext>(async ({ request, user, current_partial }) =>
-      !user && request.terms !== 'yes'
-        ? redirect(`/terms?partial_token=${current_partial!.token}`)
-        : undefined,
-    )
-    const pipeline = [...DEFAULT_AUTH_PIPELINE]
-    pipeline.splice(pipeline.indexOf(createUser), 0, acceptTerms)
+    const pipeline = pausedBefore(createUser, acceptTerms)
     const { app } = await start({ SOCIAL_AUTH_PIPELINE: pipeline })
     const browser = new Browser()
     const paused = await signIn(browser, app, 'github', BOB)
@@ -349,13 +357,7 @@ describe('the passport bridge, both ways, in an express + express-session + pass
   })
 
   it('asks the app whether a resume comes from its own page (requestVerified), e.g. its CSRF check', async () => {
-    const acceptTerms = partialStep<PipelineContext>(async ({ request, user, current_partial }) =>
-      !user && request.terms !== 'yes'
-        ? redirect(`/terms?partial_token=${current_partial!.token}`)
-        : undefined,
-    )
-    const pipeline = [...DEFAULT_AUTH_PIPELINE]
-    pipeline.splice(pipeline.indexOf(createUser), 0, acceptTerms)
+    const pipeline = pausedBefore(createUser, acceptTerms)
     const { app } = await start(
       { SOCIAL_AUTH_PIPELINE: pipeline },
       { requestVerified: (req) => req.headers['x-csrf-token'] === 'valid' },
@@ -379,8 +381,7 @@ describe('the passport bridge, both ways, in an express + express-session + pass
           ? redirect(`/terms?partial_token=${current_partial!.token}`)
           : undefined,
     )
-    const pipeline = [...DEFAULT_AUTH_PIPELINE]
-    pipeline.splice(pipeline.indexOf(createUser), 0, confirmLink)
+    const pipeline = pausedBefore(createUser, confirmLink)
     const { app } = await start({ SOCIAL_AUTH_PIPELINE: pipeline }, { stock: true })
     const browser = new Browser()
     expect((await signIn(browser, app, 'acme', BOB)).url).toBe(`${app.url}/me`)
@@ -455,8 +456,7 @@ describe('the passport bridge, both ways, in an express + express-session + pass
           : undefined,
       { saveToSession: false, allowExternalResume: true },
     )
-    const pipeline = [...DEFAULT_AUTH_PIPELINE]
-    pipeline.splice(pipeline.indexOf(createUser), 0, confirmByMail)
+    const pipeline = pausedBefore(createUser, confirmByMail)
     const { app, social } = await start({ SOCIAL_AUTH_PIPELINE: pipeline })
     const browser = new Browser()
     const me = JSON.parse((await signIn(browser, app, 'acme', BOB)).text) as Me
@@ -476,8 +476,7 @@ describe('the passport bridge, both ways, in an express + express-session + pass
           ? redirect(`/terms?partial_token=${current_partial!.token}`)
           : undefined,
     )
-    const pipeline = [...DEFAULT_AUTH_PIPELINE]
-    pipeline.splice(pipeline.indexOf(createUser), 0, confirmLink)
+    const pipeline = pausedBefore(createUser, confirmLink)
     const { app } = await start({ SOCIAL_AUTH_PIPELINE: pipeline })
     const browser = new Browser()
     await signIn(browser, app, 'acme', BOB)
