@@ -176,6 +176,26 @@ describe('disconnect (PSA behaviours 44–49)', () => {
     expect(t.strategy.session.get('partial_pipeline_token')).toBeUndefined()
   })
 
+  it('gives disconnect steps PSA’s user_storage (storage.user), also after a pause, never stored in the partial', async () => {
+    const seen: boolean[] = []
+    const ported: PipelineStep<DisconnectContext> = async ({ user_storage, user, name }) => {
+      // A step ported from PSA: `user_storage.get_social_auth_for_user(user, name)`.
+      seen.push((await user_storage.getSocialAuthForUser(user, name)).length === 1)
+    }
+    const t = await setup({
+      SOCIAL_AUTH_DISCONNECT_PIPELINE: [askForPassword, ported, ...DEFAULT_DISCONNECT_PIPELINE],
+    })
+    const user = await userWith(t, ['1'])
+    await disconnect(t, user)
+    const token = t.strategy.session.get<string>('partial_pipeline_token')!
+    expect(Object.keys((await t.storage.partial.load(token))!.data.kwargs)).not.toContain(
+      'user_storage',
+    )
+    t.strategy.session.set('password', 'foobar')
+    expect(location(await disconnect(t, user))).toBe('http://myapp.com/success')
+    expect(seen).toEqual([true])
+  })
+
   it('resumes a paused disconnect at the step that paused, not at step 0 (psa.md §9 fix)', async () => {
     const ran: number[] = []
     const count: PipelineStep<DisconnectContext> = async (ctx) => {

@@ -66,6 +66,7 @@ export async function disconnect(
       settings: engine.settings,
       now: engine.now,
       ...services,
+      user_storage: services.storage.user,
     })
     const outcome = await runInTransaction(engine, steps, makeContext, start)
     if (decision.kind === 'resume')

@@ -78,6 +78,8 @@ export interface DisconnectContext extends PipelineServices {
   user: User
   /** The backend name (PSA `name`). */
   name: string
+  /** `storage.user`, inside the disconnect's transaction (PSA `user_storage`). */
+  readonly user_storage: Storage['user']
   association_id?: UserId | undefined
   entries?: UserSocialAuth[]
   request: RequestData

@@ -27,6 +27,7 @@ const NOT_PERSISTED: ReadonlySet<string> = new Set([
   'pipeline_index',
   'current_partial',
   'current_user',
+  'user_storage',
 ])
 
 /**
