@@ -76,6 +76,7 @@ export {
   type SocialAuthEventName,
 } from './events.js'
 export { sanitizeRedirect, isUrl, appendQuery } from './redirects.js'
+export { madeHere, type RequestProvenance } from './fetch-metadata.js'
 export { cleanUsername, slugify, getUserNames } from './username.js'
 export {
   rememberPendingLogin,

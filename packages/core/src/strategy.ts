@@ -48,10 +48,11 @@ export interface Strategy {
   readonly session: Session
   /**
    * Whether this request provably comes from the app's own page: a form carrying the
-   * session's CSRF token, or what the browser's Fetch Metadata says was started on this site.
-   * A link or another site's form reaches the complete route with the person's cookie, so a
-   * paused pipeline resumed by a request that is not verified, with input for the paused
-   * step, first asks the person to confirm. Absent, no request counts as verified.
+   * session's CSRF token, or a request the browser's Fetch Metadata says this origin made.
+   * A link or another site's form reaches the complete route with the person's cookie, so
+   * when a request that is not verified resumes the session's paused pipeline, the paused
+   * step gets none of its input: it runs again and shows its own page. Absent, no request
+   * counts as verified.
    */
   requestVerified?(): boolean
 }

@@ -63,7 +63,10 @@ describe('safe_link_by_email', () => {
     // …is asked to confirm the identity the paused link names (it may not be theirs)…
     const page = signedIn.type === 'html' ? signedIn.html : ''
     expect(page).toContain('Link your lax account?')
-    expect(page).toContain('the lax account FOO@bar.com')
+    // Named by its login at the provider, never by the email that matched this account.
+    expect(page).toContain('Link the lax account “someone” to this account')
+    expect(page).toContain('lax did not confirm that its email address is yours')
+    expect(page).not.toContain('FOO@bar.com')
     expect(page).toContain('action="http://myapp.com/complete/lax/"')
     expect(await t.storage.user.getSocialAuth('lax', 'lax-7')).toBeNull()
 

@@ -11,8 +11,10 @@ import {
   RequestForbidden,
   appendQuery,
   isProviderCallback,
+  madeHere,
   randomString,
   type ActionResponse,
+  type RequestProvenance,
   type SocialAuth,
   type Strategy,
 } from '@social-auth/core'
@@ -36,7 +38,6 @@ import { autoPostPage, type AutoPostPage } from './pages.js'
 import { appLocation, parsePublicUrl } from './public-url.js'
 import { flattenParams } from './request-data.js'
 import './request-user.js'
-import { startedHere } from './request-origin.js'
 import { peekSessionData } from './session-data.js'
 import { rateLimit, type RateLimitOptions } from './rate-limit/rate-limit.js'
 import { routeLimiters } from './rate-limit/route-limits.js'
@@ -124,13 +125,13 @@ export function socialAuthExpress(
   const mount = config.mountPath
   const limits = routeLimiters(config.rateLimit)
   const routesPrefix = (req: Request): string => `${req.baseUrl}${mount}`
-  // The app's own page: its form's CSRF token, or a request the browser says this site (or the
-  // person) started. A relayed form_post is this origin's page re-posting what another site
-  // sent, so it is never the app's own.
+  // The app's own page: its form's CSRF token, or a request the browser says this origin
+  // made. A relayed form_post is this origin's page re-posting what another site sent, so it
+  // is never the app's own.
   const requestVerified = (req: Request): boolean =>
     csrfValid(req) ||
     (!(RELAY_FIELD in flattenParams(req.body)) &&
-      startedHere(req, appLocation(req, config.publicUrl).origin))
+      madeHere(provenance(req), appLocation(req, config.publicUrl).origin))
   const strategyFor = (
     req: Request,
     filter: { omit?: ReadonlySet<string>; only?: ReadonlySet<string> } = {},
@@ -231,7 +232,10 @@ export function socialAuthExpress(
     // form (and its CSRF token) by itself would let that site start a login, or link its own
     // identity to a signed-in user. Only this site's pages and the person (a typed or
     // bookmarked URL) get the page that submits itself; anyone else gets a Continue button.
-    const here = startedHere(req, appLocation(req, config.publicUrl).origin)
+    // A typed or bookmarked URL counts too: the page carries only the fields it allows.
+    const here = madeHere(provenance(req), appLocation(req, config.publicUrl).origin, {
+      typedUrl: true,
+    })
     return autoPostPage(
       publicPath(req, `/begin/${encodeURIComponent(backend)}/`),
       carried,
@@ -396,6 +400,11 @@ export function socialAuthExpress(
     },
   }
 }
+
+const provenance = (req: Request): RequestProvenance => ({
+  secFetchSite: req.get('sec-fetch-site'),
+  referer: req.get('referer'),
+})
 
 const forgedForm = (): RequestForbidden =>
   new RequestForbidden('The form’s CSRF token is missing or incorrect')

@@ -1,4 +1,4 @@
-import type { RequestData, Session, Strategy } from '@social-auth/core'
+import { madeHere, type RequestData, type Session, type Strategy } from '@social-auth/core'
 
 /** The parts of a Node/Express request the engine reads (passport hands strategies this). */
 export interface PassportRequest {
@@ -25,8 +25,8 @@ export interface RequestStrategyOptions {
   readonly publicUrl?: string
   /**
    * Whether a request comes from the app's own page (see core's `Strategy.requestVerified`),
-   * e.g. your CSRF middleware's verdict. Default: the browser's Fetch Metadata says this site
-   * (or the person, typing a URL) started it, else a Referer from this origin.
+   * e.g. your CSRF middleware's verdict. Default: the browser's Fetch Metadata says this
+   * origin made it (`same-origin`), else a Referer from this origin.
    */
   readonly requestVerified?: (req: PassportRequest) => boolean
 }
@@ -124,15 +124,12 @@ export function requestStrategy(
           : (options.callbackURL ?? `/complete/${encodeURIComponent(backend)}/`)
       return absoluteUri(target)
     },
-    requestVerified: () => options.requestVerified?.(req) ?? startedHere(req, origin),
+    requestVerified: () =>
+      options.requestVerified?.(req) ??
+      madeHere(
+        { secFetchSite: header(req, 'sec-fetch-site'), referer: header(req, 'referer') },
+        origin,
+      ),
     session: requestSession(req),
   }
-}
-
-/** Fetch Metadata's `same-origin` or `none`, else a Referer from `origin`. */
-function startedHere(req: PassportRequest, origin: string): boolean {
-  const site = header(req, 'sec-fetch-site')
-  if (site !== undefined) return site === 'same-origin' || site === 'none'
-  const referer = header(req, 'referer')
-  return referer !== undefined && URL.canParse(referer) && new URL(referer).origin === origin
 }

@@ -57,12 +57,14 @@ export interface SocialAuthFailure {
   readonly backend: string
 }
 
-/** The parameters a provider calls back with, or a paused pipeline resumes with. */
+/** The parameters a provider calls back with, or a paused pipeline resumes or is confirmed with. */
 function isCallback(strategy: SocialAuthStrategy, data: Record<string, string>): boolean {
   const backend = strategy.social.getBackend(strategy.backend)
   const markers = [
     ...(backend.definition.callbackParameters ?? ['code', 'state', 'error']),
     backend.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME', 'partial_token'),
+    // The POST of core's "Continue signing in?" page (an emailed link's external resume).
+    backend.setting<string>('PARTIAL_PIPELINE_EXTERNAL_RESUME_CONFIRMATION_PARAMETER'),
   ]
   return markers.some((name) => Object.hasOwn(data, name))
 }

@@ -344,12 +344,18 @@ describe('the passport bridge, both ways, in an express + express-session + pass
     expect((await browser.json<Me>(`${app.url}/me`)).user).toBeNull()
     const { partial_token } = JSON.parse(paused.text) as { partial_token: string }
     const resumeUrl = `${app.url}/complete/github/?partial_token=${partial_token}&terms=yes`
-    // A link from elsewhere may not answer the step for the person: they are asked first.
-    const asked = await browser.get(resumeUrl, 10, { 'sec-fetch-site': 'cross-site' })
-    expect(asked.text).toContain('Continue signing in?')
+    // A link from elsewhere may not answer the step for the person: it runs without the input
+    // and shows its page again.
+    const again = await browser.get(resumeUrl, 10, { 'sec-fetch-site': 'cross-site' })
+    expect(again.url).toMatch(/\/terms\?partial_token=/)
     expect((await browser.json<Me>(`${app.url}/me`)).user).toBeNull()
-    // The terms page's own form, on this site.
-    const resumed = await browser.get(resumeUrl, 10, { 'sec-fetch-site': 'same-origin' })
+    // The terms page's own form, on this site (the step paused anew, under a new token).
+    const { partial_token: token } = JSON.parse(again.text) as { partial_token: string }
+    const resumed = await browser.get(
+      `${app.url}/complete/github/?partial_token=${token}&terms=yes`,
+      10,
+      { 'sec-fetch-site': 'same-origin' },
+    )
     expect(JSON.parse(resumed.text)).toMatchObject({
       user: { username: 'bob' },
       social: [{ provider: 'github', uid: '1002' }],
@@ -367,9 +373,14 @@ describe('the passport bridge, both ways, in an express + express-session + pass
     const { partial_token } = JSON.parse(paused.text) as { partial_token: string }
     const resumeUrl = `${app.url}/complete/github/?partial_token=${partial_token}&terms=yes`
     // Fetch Metadata alone no longer decides: the app's own check does.
-    const asked = await browser.get(resumeUrl, 10, { 'sec-fetch-site': 'same-origin' })
-    expect(asked.text).toContain('Continue signing in?')
-    const resumed = await browser.get(resumeUrl, 10, { 'x-csrf-token': 'valid' })
+    const again = await browser.get(resumeUrl, 10, { 'sec-fetch-site': 'same-origin' })
+    expect(again.url).toMatch(/\/terms\?partial_token=/)
+    const { partial_token: token } = JSON.parse(again.text) as { partial_token: string }
+    const resumed = await browser.get(
+      `${app.url}/complete/github/?partial_token=${token}&terms=yes`,
+      10,
+      { 'x-csrf-token': 'valid' },
+    )
     expect(JSON.parse(resumed.text)).toMatchObject({ user: { username: 'bob' } })
   })
 
@@ -467,6 +478,33 @@ describe('the passport bridge, both ways, in an express + express-session + pass
     // Nothing was reported as a success: the last authInfo is still the Acme sign-in's.
     expect(await browser.json(`${app.url}/auth-info`)).toMatchObject({ backend: 'acme' })
     expect(await browser.json<Me>(`${app.url}/me`)).toEqual(me)
+  })
+
+  it('finishes an emailed link’s resume through the bridge once the person confirms it', async () => {
+    const termsByMail = partialStep<PipelineContext>(
+      async ({ request, user, current_partial }) =>
+        !user && request.terms !== 'yes'
+          ? redirect(`/terms?partial_token=${current_partial!.token}`)
+          : undefined,
+      { allowExternalResume: true },
+    )
+    const { app } = await start({ SOCIAL_AUTH_PIPELINE: pausedBefore(createUser, termsByMail) })
+    const browser = new Browser()
+    const paused = await signIn(browser, app, 'github', BOB)
+    const { partial_token } = JSON.parse(paused.text) as { partial_token: string }
+    // The emailed link, opened in this browser: core's page asks before anything resumes.
+    const asked = await browser.get(
+      `${app.url}/complete/github/?partial_token=${partial_token}&terms=yes`,
+    )
+    expect(asked.text).toContain('Continue signing in?')
+    const fields = Object.fromEntries(
+      [...asked.text.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+    )
+    const done = await browser.post(`${app.url}/complete/github/`, fields)
+    expect(JSON.parse(done.text)).toMatchObject({
+      user: { username: 'bob' },
+      social: [{ provider: 'github', uid: '1002' }],
+    })
   })
 
   it('reports a finished link although the session still holds an abandoned pause', async () => {

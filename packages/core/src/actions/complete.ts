@@ -86,14 +86,22 @@ async function pendingLinkPage(
     strategy.session.pop(PENDING_LINK_SESSION_KEY)
     return undefined
   }
-  const details = partial.data.kwargs.details as { email?: unknown } | undefined
-  const identity = typeof details?.email === 'string' ? details.email : undefined
+  // The account's login at the provider, else its id there: what the person knows it by.
+  const { details, uid } = partial.data.kwargs as {
+    details?: { username?: unknown }
+    uid?: unknown
+  }
+  const login =
+    typeof details?.username === 'string' && details.username !== ''
+      ? details.username
+      : typeof uid === 'string' || typeof uid === 'number'
+        ? String(uid)
+        : ''
   const paused = engine.backends.get(pending.backend)!
-  return confirmLinkPage(
-    { strategy, settings: engine.settings, backend: paused },
-    pending.token,
-    identity,
-  )
+  return confirmLinkPage({ strategy, settings: engine.settings, backend: paused }, pending.token, {
+    login,
+    reason: pending.reason,
+  })
 }
 
 /** `SESSION_EXPIRATION` / `MAX_SESSION_LENGTH` for this login, from the stored tokens. */

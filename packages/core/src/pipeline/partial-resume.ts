@@ -4,6 +4,7 @@ import { randomString, timingSafeEqualStrings } from '../random.js'
 import { escapeHtml, html, type ActionResponse } from '../responses.js'
 import type { SettingsResolver } from '../settings/resolver.js'
 import type { PartialRecord, Storage } from '../storage/types.js'
+import type { LinkRefusalReason } from '../errors.js'
 import type { PipelineKind } from './context.js'
 import type { RequestData, Strategy } from '../strategy.js'
 import { PARTIAL_TOKEN_SESSION_KEY } from './partial.js'
@@ -120,26 +121,34 @@ function requireConfirmation(
   return { kind: 'response', response: askToConfirm(input, token, request, RESUME_TEXT) }
 }
 
+/** Why a guided link was not made at once, as the confirmation page says it. */
+const NOT_LINKED_BECAUSE: Record<LinkRefusalReason, (backend: string) => string> = {
+  email_not_verified: (backend) => `${backend} did not confirm that its email address is yours`,
+  ambiguous_email: () => 'several accounts here share its email address',
+  account_mismatch: () => 'it names another account',
+}
+
 /**
  * The page that finishes a guided link (see `safe_link_by_email`) once the person has signed in
- * with their existing method: it names the identity, and links it only when they confirm. The
- * paused link may not be theirs: a session cookie planted in their browser carries someone
- * else's paused identity into their sign-in.
+ * with their existing method: it names the paused account by its login at the provider (never
+ * by the email, which matched this account by design and says nothing of whose it is), says
+ * why it was not linked at once, and links it only when they confirm. The paused link may not
+ * be theirs: a session cookie planted in their browser carries someone else's paused identity
+ * into their sign-in.
  */
 export function confirmLinkPage(
   input: Pick<PartialResumeInput, 'strategy' | 'settings' | 'backend'>,
   token: string,
-  identity: string | undefined,
+  account: { readonly login: string; readonly reason: LinkRefusalReason },
 ): ActionResponse {
   const name = input.backend.name
-  const account = identity ? `the ${name} account ${identity}` : `a ${name} account`
   return askToConfirm(
     input,
     token,
     {},
     {
       title: `Link your ${name} account?`,
-      message: `You are signed in. Link ${account} to this account, so that you can sign in with either? Link it only if you started this yourself.`,
+      message: `You are signed in. Link the ${name} account “${account.login}” to this account, so that you can sign in with either? It was not linked at once because ${NOT_LINKED_BECAUSE[account.reason](name)}: link it only if you yourself just signed in with ${name} as “${account.login}”.`,
       button: 'Link account',
     },
   )
@@ -247,11 +256,13 @@ export async function decidePartialResume(input: PartialResumeInput): Promise<Pa
     }
     if (owned) {
       // A link or another site's form reaches this route with the person's cookie: what it
-      // carries must not feed their paused step unless it came from the app's own page.
-      const tokenName = backend.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME')
-      const carriesInput = Object.keys(data).some((key) => key !== tokenName)
-      if (!pendingResume && carriesInput && strategy.requestVerified?.() !== true) {
-        return requireConfirmation(input, token, data)
+      // carries must not feed their paused step unless it came from the app's own page. The
+      // step runs without it and shows its own page again; asking "continue?" would not help,
+      // since the person did start this sign-in and would say yes to the attacker's input.
+      if (!pendingResume && strategy.requestVerified?.() !== true) {
+        const tokenName = backend.setting<string>('PARTIAL_PIPELINE_TOKEN_NAME')
+        const bare = requestToken === undefined ? {} : { [tokenName]: requestToken }
+        return { kind: 'resume', partial, token, request: bare }
       }
       return { kind: 'resume', partial, token, request: data }
     }

@@ -43,6 +43,24 @@ export class Browser {
     throw new Error('too many redirects')
   }
 
+  /** POSTs `fields` as a form to `url`, then follows redirects with GETs. */
+  async post(url: string, fields: Record<string, string>): Promise<Page> {
+    const response = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.#headers(url) },
+      body: new URLSearchParams(fields).toString(),
+    })
+    this.#keep(url, response)
+    const location = response.headers.get('location') ?? undefined
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel()
+      const next = await this.get(new URL(location, url).href)
+      return { ...next, visited: [url, ...next.visited] }
+    }
+    return { url, status: response.status, location, text: await response.text(), visited: [url] }
+  }
+
   /** The JSON of a page. */
   async json<T = Record<string, unknown>>(url: string): Promise<T> {
     return JSON.parse((await this.get(url)).text) as T

@@ -45,7 +45,8 @@ export async function startPassportApp(
     const handler = authenticator.authenticate(req.params.name) as express.RequestHandler
     handler(req, res, next)
   })
-  app.get('/complete/:name/', (req, res, next) => {
+  // The callback route takes POSTs too: a provider's form_post, and core's confirmation page.
+  app.all('/complete/:name/', express.urlencoded({ extended: false }), (req, res, next) => {
     if (options.stock) {
       const stock = authenticator.authenticate(req.params.name, {
         successRedirect: '/me',
