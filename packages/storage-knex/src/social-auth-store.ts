@@ -144,36 +144,52 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
       return true
     },
 
-    async allowedToDisconnect(user, backendName, associationId) {
-      const password = users.columns.password
-      if (isPlausibleUserId(users, user.id)) {
-        // Two disconnects of one user (one per provider) would otherwise both see "another
-        // login method remains" and both delete, leaving none. The user's row is locked first,
-        // inside the disconnect pipeline's transaction: the second waits for the first to
-        // commit, then (READ COMMITTED reads the latest commit at each statement) sees what is
-        // left. NO KEY UPDATE still lets an association insert's foreign-key check through.
-        // SQLite has no row locks (knex drops the clause); its BEGIN IMMEDIATE serialises the
-        // two transactions already.
-        const row = (await db(users.table)
-          .select(password === null ? users.id : `${password} as password`)
-          .where(users.id, user.id)
-          .forNoKeyUpdate()
-          .first()) as { password?: unknown } | undefined
-        if (hasUsablePassword(row?.password)) return true
-      }
-      const other = await table()
-        .select('id')
-        .where('user_id', user.id)
-        .modify((query) => {
+    allowedToDisconnect(user, backendName, associationId, options = {}) {
+      // The check before the delete locks the user's row (see the core `disconnect` step):
+      // a second disconnect of this user waits for the first to commit, then (READ COMMITTED
+      // reads the latest commit at each statement) sees what is left. NO KEY UPDATE still lets
+      // an association insert's foreign-key check through. SQLite has no row locks (knex drops
+      // the clause); its BEGIN IMMEDIATE serialises the two transactions already.
+      return anotherLoginMethod(
+        user.id,
+        (query) => {
           if (associationId === undefined) void query.whereNot('provider', backendName)
           else void query.whereNot('id', associationId)
-        })
-        .first<{ id: unknown } | undefined>()
-      return other !== undefined
+        },
+        { lock: options.beforeDelete === true },
+      )
     },
 
     async disconnect(entry) {
       await table().where('id', entry.id).delete()
     },
+  }
+
+  /**
+   * Whether the user keeps a way to log in: a usable password, or an association that
+   * `others` selects.
+   */
+  async function anotherLoginMethod(
+    userId: UserSocialAuth['user_id'],
+    others: (query: Knex.QueryBuilder) => void,
+    options: { readonly lock?: boolean } = {},
+  ): Promise<boolean> {
+    const password = users.columns.password
+    if (isPlausibleUserId(users, userId) && (password !== null || options.lock === true)) {
+      const row = (await db(users.table)
+        .select(password === null ? users.id : `${password} as password`)
+        .where(users.id, userId)
+        .modify((query) => {
+          if (options.lock === true) void query.forNoKeyUpdate()
+        })
+        .first()) as { password?: unknown } | undefined
+      if (hasUsablePassword(row?.password)) return true
+    }
+    const other = await table()
+      .select('id')
+      .where('user_id', userId)
+      .modify(others)
+      .first<{ id: unknown } | undefined>()
+    return other !== undefined
   }
 }

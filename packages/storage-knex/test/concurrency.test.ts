@@ -236,3 +236,45 @@ describe.each(['postgres', 'sqlite'] as const)('simultaneous disconnects on %s',
     }
   })
 })
+
+describe('a disconnect that revokes tokens on postgres', () => {
+  it('holds no lock on the user while it calls the provider (security.md §5.3)', async () => {
+    db = await openPostgres()
+    await migrate(db.knex)
+    const knex = db.knex
+    const storage = knexStorage(knex)
+    const user = await storage.user.createUser({ username: 'revoker', email: '' })
+    const during: string[] = []
+    const revoking = {
+      ...dummyBackend({ name: 'alpha' }),
+      // The provider call: meanwhile another request updates this user (a login's
+      // user_details); with a lock held it would wait, here for at most 500 ms.
+      async revokeToken() {
+        await knex.transaction(async (trx) => {
+          await trx.raw("SET LOCAL lock_timeout = '500ms'")
+          await trx('users').where('id', user.id).update({ first_name: 'Updated' })
+        })
+        during.push('updated')
+        return true
+      },
+    }
+    const social = await createSocialAuth({
+      settings: {
+        AUTHENTICATION_BACKENDS: [revoking, dummyBackend({ name: 'beta' })],
+        REVOKE_TOKENS_ON_DISCONNECT: true,
+        LOGIN_REDIRECT_URL: '/done',
+        LOGIN_URL: '/login',
+      },
+      storage,
+    })
+    const alpha = await storage.user.createSocialAuth(user, 'a-1', 'alpha')
+    await storage.user.setExtraData(alpha, { access_token: 'token' })
+    await storage.user.createSocialAuth(user, 'b-1', 'beta')
+    await social.disconnect(createTestStrategy().request({ method: 'POST', body: {} }), 'alpha', {
+      user,
+      onError: 'throw',
+    })
+    expect(during).toEqual(['updated'])
+    expect((await storage.user.getSocialAuthForUser(user)).map((s) => s.provider)).toEqual(['beta'])
+  })
+})

@@ -121,9 +121,17 @@ export interface UserStorage {
   setExtraData(social: UserSocialAuth, data: JsonObject): Promise<boolean>
   /**
    * Whether removing these associations leaves the user a way to log in: a usable password
-   * (`hasUsablePassword`: not NULL, `''` or Django's `!…`) or another association.
+   * (`hasUsablePassword`: not NULL, `''` or Django's `!…`) or another association. With
+   * `beforeDelete` it is the check made just before the delete, in the disconnect's
+   * transaction: a storage with row locks locks the user there, so a concurrent disconnect of
+   * the same user waits for this one and then sees what is left.
    */
-  allowedToDisconnect(user: User, backendName: string, associationId?: UserId): Promise<boolean>
+  allowedToDisconnect(
+    user: User,
+    backendName: string,
+    associationId?: UserId,
+    options?: { readonly beforeDelete?: boolean },
+  ): Promise<boolean>
   /** Removes one association. */
   disconnect(entry: UserSocialAuth): Promise<void>
 }

@@ -31,9 +31,23 @@ export async function revokeTokens(ctx: DisconnectContext): Promise<StepResult> 
   return undefined
 }
 
-/** Removes the entries. */
+/**
+ * Removes the entries, after checking again, under the storage's lock on the user, that a
+ * way to log in remains: two disconnects of one user (one per provider) would otherwise both
+ * pass `allowed_to_disconnect` and leave none. The lock is taken here, not in that first
+ * check, because `revoke_tokens` calls the provider in between.
+ */
 export async function disconnect(ctx: DisconnectContext): Promise<StepResult> {
-  for (const social of ctx.entries ?? []) {
+  const entries = ctx.entries ?? []
+  if (
+    entries.length > 0 &&
+    !(await ctx.storage.user.allowedToDisconnect(ctx.user, ctx.name, ctx.association_id, {
+      beforeDelete: true,
+    }))
+  ) {
+    throw new NotAllowedToDisconnect({ backend: ctx.name })
+  }
+  for (const social of entries) {
     await ctx.storage.user.disconnect(social)
     ctx.emit('account.disconnected', {
       backend: ctx.name,
