@@ -22,8 +22,9 @@ export function checkRedirectSettings(
       const source = settings.sourceOf(name, backend)
       if (source === undefined) continue
       const value = settings.values[source]
-      // null is PSA's None: no URL, and the lookup goes on to the next candidate setting.
-      if (value === null) continue
+      // null is PSA's None, and '' (an empty environment variable) is no URL either: PSA's
+      // is_url skips both, and the lookup goes on to the next candidate setting.
+      if (value === null || value === '') continue
       const schemes = settings.get<string[]>('ALLOWED_REDIRECT_SCHEMES', backend ? { backend } : {})
       if (isUrl(value, schemes)) continue
       throw new ImproperlyConfigured(

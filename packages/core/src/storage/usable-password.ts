@@ -3,8 +3,10 @@ const UNUSABLE_PASSWORD_PREFIX = '!'
 
 /**
  * Django's `has_usable_password()`, which PSA's `allowed_to_disconnect` asks: whether a stored
- * password lets the user sign in without a social account. NULL or absent, `''`, and any
- * value starting with `!` are unusable — Django gives the users PSA creates the password
+ * password lets the user sign in without a social account. Any value starting with `!` is
+ * unusable, as in Django; NULL or absent and `''` are too, deliberately stricter than modern
+ * Django (whose `is_password_usable(None)` is true): neither holds a hash to check a password
+ * against. Django gives the users PSA creates the password
  * `!` + 40 random characters, so a user migrated from PSA with no real password must not be
  * able to remove their last login method.
  *
