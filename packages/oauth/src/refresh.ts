@@ -27,6 +27,7 @@ async function checkRefreshedIdToken(
   backend: BoundBackend,
   definition: OAuth2Backend,
   stored: JsonObject,
+  uid: string,
   idToken: string,
   now: () => number,
 ): Promise<void> {
@@ -38,10 +39,16 @@ async function checkRefreshedIdToken(
     expectedIssuer: definition.spec.idTokenIssuer,
     now,
   })
-  if (typeof stored.id_token !== 'string') return
-  const original = decodeJwt(stored.id_token)
   const refused = (name: string): AuthTokenError =>
     new AuthTokenError(`Incorrect refreshed id_token: ${name}`, { backend: backend.name })
+  if (typeof stored.id_token !== 'string') {
+    // No original to compare (a legacy row, an EXTRA_DATA without id_token, a token that did
+    // not decrypt): the subject must still be the account's own, as PSA 5.1.0 requires, and
+    // that can only be told when the account is keyed on it.
+    if (backend.idKey() !== 'sub' || claims.sub !== uid) throw refused('sub')
+    return
+  }
+  const original = decodeJwt(stored.id_token)
   for (const name of ['iss', 'sub'] as const) {
     if (claims[name] !== original[name]) throw refused(name)
   }
@@ -103,7 +110,14 @@ export function refreshAccessToken(
             backend: backend.name,
           })
         }
-        await checkRefreshedIdToken(backend, definition, account.extra_data, tokens.id_token, now)
+        await checkRefreshedIdToken(
+          backend,
+          definition,
+          account.extra_data,
+          account.uid,
+          tokens.id_token,
+          now,
+        )
       }
     } catch (err) {
       throw mapProviderError(backend.name, err)

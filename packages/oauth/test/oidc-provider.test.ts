@@ -137,6 +137,26 @@ describe('the oidc backend against oidc-provider', () => {
     }
   })
 
+  it('without a stored id_token, accepts a refreshed one only for the account’s own subject', async () => {
+    const { social, storage } = await engine(provider)
+    const { logins } = await login(social, 'oidc', 'legacy')
+    const account = logins[0]!.social!
+    // A legacy row: no id_token kept.
+    await storage.user.setExtraData(account, { id_token: null })
+    const stored = (await storage.user.getSocialAuth('oidc', 'legacy'))!
+    // Presented as another account (uid mallory) with legacy's refresh token: refused.
+    const error = await refreshAccessToken(social, { ...stored, uid: 'mallory' }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({
+      code: 'ERR_AUTH_TOKEN',
+      message: 'Token error: Incorrect refreshed id_token: sub',
+    })
+    // Its own account refreshes.
+    const fresh = await refreshAccessToken(social, stored)
+    expect(typeof fresh.extra_data.id_token).toBe('string')
+  })
+
   it('runs two instances of the oidc backend side by side under different names', async () => {
     const { social } = await engine(
       provider,
