@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { adoptSource } from './adopt.js'
 import type { SocialAuthMigration } from './migration.js'
 import type { MigrationOptions } from './options.js'
 import { createUsers } from './steps/0001-users.js'
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly SocialAuthMigration[] = [
 export function socialAuthMigrationSource(
   options: MigrationOptions = {},
 ): Knex.MigrationSource<SocialAuthMigration> {
+  adoptSource(options) // a wrong `adopt` fails here, before any migration runs
   return {
     // `file` too: the knex CLI's migrate:list prints a pending migration's `file`.
     getMigrations: async () =>

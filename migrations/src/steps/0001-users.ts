@@ -1,3 +1,5 @@
+import { ImproperlyConfigured } from '@social-auth/core'
+import { adoptSource } from '../adopt.js'
 import { timestampColumn } from '../dialect.js'
 import type { SocialAuthMigration } from '../migration.js'
 
@@ -10,6 +12,12 @@ export const createUsers: SocialAuthMigration = {
   name: '0001_users',
   async up(knex, options) {
     if (options.users) return
+    if (adoptSource(options) !== undefined && (await knex.schema.hasTable('users'))) {
+      // Ours has the pipeline's columns and nothing else; an app's own table is mapped instead.
+      throw new ImproperlyConfigured(
+        "Cannot adopt a table named users as social-auth's users table: pass users: { table: 'users', … } to migrate and knexStorage to map it",
+      )
+    }
     await knex.schema.createTable('users', (table) => {
       table.bigIncrements('id')
       table.string('username', 150).nullable()

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { adoptExistingTable, forgetAdoption, type AdoptedTable } from '../adopt.js'
 import { jsonObjectColumn, timestampColumn } from '../dialect.js'
 import type { SocialAuthMigration } from '../migration.js'
 import type { MigrationOptions } from '../options.js'
@@ -22,6 +23,26 @@ function userIdColumn(table: Knex.CreateTableBuilder, options: MigrationOptions)
     .withKeyName('social_auth_usersocialauth_user_id_fk')
 }
 
+const TABLE = 'social_auth_usersocialauth'
+
+/** What the store needs of social-app-django's `UserSocialAuth` table. */
+const ADOPTED_USER_SOCIAL_AUTH: AdoptedTable = {
+  table: TABLE,
+  columns: {
+    id: 'id',
+    user_id: 'user_id',
+    provider: 'text',
+    uid: 'text',
+    extra_data: 'json',
+    created: 'timestamp',
+    modified: 'timestamp',
+  },
+  unique: [
+    { columns: ['provider', 'uid'], indexName: 'social_auth_usersocialauth_provider_uid_uniq' },
+  ],
+  jsonObjects: ['extra_data'],
+}
+
 /**
  * The linked accounts (`UserSocialAuth`), with social-app-django's constraints: one row per
  * (provider, uid) compared case-sensitively (no NOCASE collation, no citext), a non-empty uid
@@ -30,7 +51,8 @@ function userIdColumn(table: Knex.CreateTableBuilder, options: MigrationOptions)
 export const createUserSocialAuth: SocialAuthMigration = {
   name: '0002_social_auth_usersocialauth',
   async up(knex, options) {
-    await knex.schema.createTable('social_auth_usersocialauth', (table) => {
+    if (await adoptExistingTable(knex, options, ADOPTED_USER_SOCIAL_AUTH)) return
+    await knex.schema.createTable(TABLE, (table) => {
       table.bigIncrements('id')
       userIdColumn(table, options)
       table.string('provider', 32).notNullable()
@@ -47,6 +69,7 @@ export const createUserSocialAuth: SocialAuthMigration = {
     })
   },
   async down(knex) {
-    await knex.schema.dropTable('social_auth_usersocialauth')
+    if (await forgetAdoption(knex, TABLE)) return
+    await knex.schema.dropTable(TABLE)
   },
 }

@@ -1,5 +1,25 @@
+import { adoptExistingTable, forgetAdoption, type AdoptedTable } from '../adopt.js'
 import { jsonObjectColumn, timestampColumn } from '../dialect.js'
 import type { SocialAuthMigration } from '../migration.js'
+
+const TABLE = 'social_auth_partial'
+
+/**
+ * What the store needs of social-app-django's `Partial` table: above all a unique index on
+ * `token`, which Django only indexes (the store upserts on it).
+ */
+const ADOPTED_PARTIAL: AdoptedTable = {
+  table: TABLE,
+  columns: {
+    id: 'id',
+    token: 'text',
+    next_step: 'integer',
+    backend: 'text',
+    data: 'json',
+    timestamp: 'timestamp',
+  },
+  unique: [{ columns: ['token'], indexName: 'social_auth_partial_token_uniq' }],
+}
 
 /**
  * Paused pipelines (`Partial`). PSA only indexes `token`; here the index is unique (the token
@@ -8,8 +28,9 @@ import type { SocialAuthMigration } from '../migration.js'
  */
 export const createPartial: SocialAuthMigration = {
   name: '0006_social_auth_partial',
-  async up(knex) {
-    await knex.schema.createTable('social_auth_partial', (table) => {
+  async up(knex, options) {
+    if (await adoptExistingTable(knex, options, ADOPTED_PARTIAL)) return
+    await knex.schema.createTable(TABLE, (table) => {
       table.bigIncrements('id')
       table.string('token', 32).notNullable()
       table.integer('next_step').notNullable().defaultTo(0)
@@ -22,6 +43,7 @@ export const createPartial: SocialAuthMigration = {
     })
   },
   async down(knex) {
-    await knex.schema.dropTable('social_auth_partial')
+    if (await forgetAdoption(knex, TABLE)) return
+    await knex.schema.dropTable(TABLE)
   },
 }

@@ -1,7 +1,8 @@
 export { knexStorage } from './knex-storage.js'
 export type { KnexStorageOptions } from './options.js'
 export type { StorageLogger } from './logger.js'
-export type { UserColumns, UserTableOptions } from './user-table.js'
+export type { UserColumnDefault, UserColumns, UserTableOptions } from './user-table.js'
+export { DJANGO_AUTH_USER } from './django-auth-user.js'
 export { UniqueViolationError, isIntegrityError } from './integrity-error.js'
 export {
   knexConfigFromUrl,
@@ -26,6 +27,8 @@ export {
   rollback,
   migrationConfig,
   MIGRATIONS_TABLE,
+  ADOPTIONS_TABLE,
+  type AdoptSource,
   type MigrationOptions,
   type RollbackOptions,
 } from '@social-auth/migrations'

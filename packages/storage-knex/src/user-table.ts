@@ -46,7 +46,18 @@ export interface UserColumns {
 export interface UserTableOptions extends AppUsersTable {
   /** Column names by field; unlisted fields keep the default table's names. */
   readonly columns?: Partial<UserColumns>
+  /**
+   * Values the store writes, when it creates a user, into columns the pipeline does not fill:
+   * NOT NULL columns without a database default, such as Django's `is_staff`. A function is
+   * called for each new user. The pipeline's fields (and `is_active`, `date_joined`,
+   * `updated`) win over them.
+   */
+  readonly defaults?: Readonly<Record<string, UserColumnDefault>>
 }
+
+/** A value for a column the pipeline does not fill, or a function making one per new user. */
+export type UserColumnDefault =
+  string | number | boolean | null | (() => string | number | boolean | null)
 
 /** A resolved users table. */
 export interface UserTable {
@@ -54,6 +65,7 @@ export interface UserTable {
   readonly id: string
   readonly idType: NonNullable<AppUsersTable['idType']>
   readonly columns: UserColumns
+  readonly defaults: Readonly<Record<string, UserColumnDefault>>
 }
 
 const DEFAULT_COLUMNS: UserColumns = {
@@ -74,6 +86,7 @@ export function resolveUserTable(options: UserTableOptions | undefined): UserTab
     id: options?.id ?? 'id',
     idType: options?.idType ?? 'bigint',
     columns: { ...DEFAULT_COLUMNS, ...options?.columns },
+    defaults: options?.defaults ?? {},
   }
 }
 
@@ -124,6 +137,11 @@ export function userRow(
   now: Date,
 ): Record<string, unknown> {
   const row: Record<string, unknown> = {}
+  if (mode === 'insert') {
+    for (const [column, value] of Object.entries(users.defaults)) {
+      row[column] = typeof value === 'function' ? value() : value
+    }
+  }
   for (const field of USER_FIELDS) {
     const column = users.columns[field]
     if (column === null || !Object.hasOwn(fields, field) || fields[field] === undefined) continue

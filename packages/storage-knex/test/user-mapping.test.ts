@@ -126,6 +126,39 @@ describe.each(['sqlite', 'postgres'] as const)('an app’s own users table on %s
     expect((await storage.user.getUser(user.id))?.is_active).toBeUndefined()
   })
 
+  it('fills NOT NULL columns of the app’s own from defaults when it creates a user, the pipeline’s fields first', async () => {
+    await db.knex.schema.createTable('members', (table) => {
+      table.increments('id')
+      table.string('username', 64).notNullable().unique()
+      table.string('email').notNullable()
+      table.string('first_name').notNullable()
+      table.string('last_name').notNullable()
+      table.boolean('is_active').notNullable()
+      table.string('plan').notNullable()
+      table.string('api_key').notNullable().unique()
+    })
+    let keys = 0
+    const members: UserTableOptions = {
+      table: 'members',
+      idType: 'integer',
+      columns: { date_joined: null, updated: null },
+      defaults: { plan: 'free', api_key: () => `key-${++keys}`, first_name: '', last_name: '' },
+    }
+    const storage = knexStorage(db.knex, { users: members })
+    const ann = await storage.user.createUser({
+      username: 'ann',
+      email: 'a@x.org',
+      first_name: 'Ann',
+    })
+    const bob = await storage.user.createUser({ username: 'bob', email: 'b@x.org' })
+    await storage.user.updateUser(bob, { last_name: 'Builder' })
+    const rows = await db.knex('members').orderBy('id')
+    expect(rows).toMatchObject([
+      { id: ann.id, first_name: 'Ann', last_name: '', plan: 'free', api_key: 'key-1' },
+      { id: bob.id, first_name: '', last_name: 'Builder', plan: 'free', api_key: 'key-2' },
+    ])
+  })
+
   it('answers null for an id that cannot be a key of the table', async () => {
     const storage = knexStorage(db.knex, { users: accounts })
     expect(await storage.user.getUser('not-a-number')).toBeNull()
