@@ -18,6 +18,7 @@ import {
   type ProviderResponse,
   type RequestData,
   type RevokeCall,
+  type SettingsResolver,
   type UserDetails,
   type UserSocialAuth,
 } from '@social-auth/core'
@@ -162,8 +163,11 @@ export interface OAuth2Spec {
   /** The provider is a verified-email authority (see core's `BackendDefinition`). */
   readonly emailAuthority?: boolean
   readonly isEmailVerified?: (response: ProviderResponse, details: UserDetails) => boolean
-  /** Extra start-up checks of settings (beyond KEY and SECRET). */
-  readonly setup?: (backend: BoundBackend) => void
+  /**
+   * Extra start-up checks of settings (beyond KEY and SECRET). `settings` tells which key a
+   * value was read from, for an error that names it (`settings.sourceOf(name, backend.name)`).
+   */
+  readonly setup?: (backend: BoundBackend, settings: SettingsResolver) => void
   /** The fetch for every provider call (tests inject one). */
   readonly fetch?: typeof fetch
 }
@@ -550,7 +554,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       // Refused here, at start-up, rather than at the first login that verifies an id_token.
       jwtLeeway(backend, settings)
       idTokenMaxAge(backend, settings)
-      spec.setup?.(backend)
+      spec.setup?.(backend, settings)
     },
     start,
     complete,

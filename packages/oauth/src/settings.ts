@@ -62,6 +62,16 @@ defineSettings({
     scope: 'backend-only',
     doc: 'The OpenID Provider’s issuer URL (discovery).',
   },
+  USERINFO_URL: {
+    type: 'string',
+    scope: 'backend-only',
+    doc: 'Override the userinfo endpoint discovery names (OIDC).',
+  },
+  JWKS_URI: {
+    type: 'string',
+    scope: 'backend-only',
+    doc: 'Override the key set (`jwks_uri`) discovery names, for id_token signatures (OIDC).',
+  },
   ID_TOKEN_MAX_AGE: {
     type: 'number',
     default: 600,

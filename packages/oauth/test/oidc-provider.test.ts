@@ -192,6 +192,69 @@ describe('the oidc backend against oidc-provider', () => {
   })
 })
 
+describe('endpoint overrides (PSA USERINFO_URL and JWKS_URI, psa.md §4.1)', () => {
+  let provider: TestProvider
+  let otherKeys: Record<string, unknown>[]
+  const hits = { userinfo: 0, discoveredUserinfo: 0, keys: 0, otherKeys: 0 }
+  beforeAll(async () => {
+    clearDiscoveryCache()
+    // A key set that does not hold the provider's signing key, public part only.
+    const { kty, n, e, kid, alg, use } = await signingKey('not-the-signing-key')
+    otherKeys = [{ kty, n, e, kid, alg, use }]
+    provider = await startProvider({
+      redirectUris: [`${APP}/complete/oidc/`],
+      keys: [await signingKey('key-1')],
+      // The overrides are other paths of the same provider: only a client that reads the
+      // settings asks for them. They are served by the provider's own endpoints.
+      onRequest(req, res) {
+        const path = req.url ?? ''
+        if (path.startsWith('/me')) hits.discoveredUserinfo += 1
+        if (path.startsWith('/elsewhere/userinfo')) {
+          hits.userinfo += 1
+          req.url = path.replace('/elsewhere/userinfo', '/me')
+        } else if (path.startsWith('/elsewhere/keys')) {
+          hits.keys += 1
+          req.url = '/jwks'
+        } else if (path.startsWith('/elsewhere/other-keys')) {
+          hits.otherKeys += 1
+          res.writeHead(200, { 'content-type': 'application/json' })
+          res.end(JSON.stringify({ keys: otherKeys }))
+          return true
+        }
+        return false
+      },
+    })
+  })
+  afterAll(() => provider.close())
+
+  it('fetches userinfo from USERINFO_URL and the id_token keys from JWKS_URI, not from discovery’s', async () => {
+    Object.assign(hits, { userinfo: 0, discoveredUserinfo: 0, keys: 0, otherKeys: 0 })
+    const { social } = await engine(provider, {
+      SOCIAL_AUTH_OIDC_USERINFO_URL: `${provider.issuer}/elsewhere/userinfo`,
+      SOCIAL_AUTH_OIDC_JWKS_URI: `${provider.issuer}/elsewhere/keys`,
+    })
+    const { done, logins } = await login(social, 'oidc', 'frank')
+    expect(done).toMatchObject({ type: 'redirect', url: '/profile' })
+    expect(logins[0]!.user.email).toBe('frank@example.com')
+    expect(hits).toMatchObject({ userinfo: 1, discoveredUserinfo: 0, keys: 1 })
+    expect(provider.jwksRequests()).toBe(0)
+  })
+
+  it('verifies the id_token against the JWKS_URI key set only: one without the signing key refuses the login', async () => {
+    Object.assign(hits, { userinfo: 0, discoveredUserinfo: 0, keys: 0, otherKeys: 0 })
+    const { social, storage } = await engine(provider, {
+      SOCIAL_AUTH_OIDC_JWKS_URI: `${provider.issuer}/elsewhere/other-keys`,
+    })
+    const { done, logins } = await login(social, 'oidc', 'grace')
+    expect(done).toMatchObject({ type: 'redirect', url: '/?error=ERR_AUTH_TOKEN&backend=oidc' })
+    expect(logins).toHaveLength(0)
+    expect(await storage.user.userExists({ username: 'grace' })).toBe(false)
+    // Asked once, and once more for the unknown kid (a key rotation), never discovery's.
+    expect(hits.otherKeys).toBe(2)
+    expect(provider.jwksRequests()).toBe(0)
+  })
+})
+
 describe('discovery', () => {
   it('refuses a document naming another issuer as a provider answer, naming both issuers', async () => {
     clearDiscoveryCache()

@@ -68,3 +68,32 @@ describe('id_token settings checked at start-up', () => {
     }
   })
 })
+
+describe('endpoint overrides checked at start-up', () => {
+  const OVERRIDES = [
+    'AUTHORIZATION_URL',
+    'ACCESS_TOKEN_URL',
+    'REVOKE_TOKEN_URL',
+    'USERINFO_URL',
+    'JWKS_URI',
+  ]
+
+  // Discovery, and so the overrides, ran only at the first login: a plain-http userinfo URL
+  // deployed fine and failed the first person to sign in.
+  it('refuses an override that is not an https URL (http only on loopback), naming the key', async () => {
+    for (const name of OVERRIDES) {
+      for (const value of ['http://op.example/endpoint', 'op.example/endpoint', '']) {
+        const err = await refusal({ [`SOCIAL_AUTH_OIDC_${name}`]: value })
+        expect([err.code, err.setting]).toEqual(['ERR_INVALID_SETTING', `SOCIAL_AUTH_OIDC_${name}`])
+      }
+    }
+  })
+
+  it('accepts https and loopback http overrides, and null (PSA’s None: discovery’s value)', async () => {
+    for (const name of OVERRIDES) {
+      for (const value of ['https://op.example/endpoint', 'http://127.0.0.1:9/endpoint', null]) {
+        await expect(start({ [`SOCIAL_AUTH_OIDC_${name}`]: value })).resolves.toBeDefined()
+      }
+    }
+  })
+})
