@@ -23,7 +23,12 @@ import {
   type UserSocialAuth,
 } from '@social-auth/core'
 import { MAX_PROVIDER_RESPONSE_BYTES } from './http-fetch.js'
-import { idTokenMaxAge, jwtLeeway, verifyProviderIdToken } from './provider-id-token.js'
+import {
+  idTokenIssuerOf,
+  idTokenMaxAge,
+  jwtLeeway,
+  verifyProviderIdToken,
+} from './provider-id-token.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
 import {
   providerFetch,
@@ -46,6 +51,12 @@ export interface OAuth2Endpoints {
   readonly userinfo?: string | undefined
   readonly revocation?: string | undefined
   readonly jwks?: string | undefined
+  /**
+   * The `iss` id_tokens carry when it is not `issuer` (PSA's `ID_TOKEN_ISSUER`). `issuer` still
+   * identifies the server (the login's binding, the RFC 9207 `iss`). Not used with
+   * `discoverFrom`.
+   */
+  readonly idTokenIssuer?: string | undefined
   /** The server sends RFC 9207 `iss` on every authorization response. */
   readonly issParameterSupported?: boolean | undefined
   /**
@@ -331,14 +342,18 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           config.timeout = 0
           return { config, endpoints }
         }
+        // openid-client holds the callback's RFC 9207 `iss` and the id_token's `iss` to one
+        // `issuer`. When the id_token's differs, openid-client gets that one, and `complete`
+        // checks the callback's itself, before openid-client sees the callback.
+        const splitIssuer = idTokenIssuerOf(endpoints) !== endpoints.issuer
         const server: client.ServerMetadata = {
-          issuer: endpoints.issuer,
+          issuer: idTokenIssuerOf(endpoints),
           authorization_endpoint: endpoints.authorization,
           token_endpoint: endpoints.token,
           ...(endpoints.userinfo ? { userinfo_endpoint: endpoints.userinfo } : {}),
           ...(endpoints.revocation ? { revocation_endpoint: endpoints.revocation } : {}),
           ...(endpoints.jwks ? { jwks_uri: endpoints.jwks } : {}),
-          ...(endpoints.issParameterSupported
+          ...(endpoints.issParameterSupported && !splitIssuer
             ? { authorization_response_iss_parameter_supported: true }
             : {}),
           ...(algorithms ? { id_token_signing_alg_values_supported: algorithms } : {}),
@@ -470,6 +485,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       }
       const currentUrl = new URL(tx?.redirectUri ?? call.redirectUri)
       for (const [key, value] of Object.entries(data)) currentUrl.searchParams.set(key, value)
+      // Checked above; openid-client would compare it with the id_token's issuer.
+      if (idTokenIssuerOf(endpoints) !== endpoints.issuer) currentUrl.searchParams.delete('iss')
 
       const checks: client.AuthorizationCodeGrantChecks = {
         expectedState: tx ? tx.state : client.skipStateCheck,

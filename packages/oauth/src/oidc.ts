@@ -91,6 +91,26 @@ function urlOverride(
   return providerUrl(settingSource(name, backend, settings), value).href
 }
 
+/**
+ * `ID_TOKEN_ISSUER`: the `iss` the provider's id_tokens carry when it is not the issuer that
+ * discovery names (`null`: discovery's). Compared exactly, as a string: it names the issuer, it
+ * is never fetched, and some providers' tokens carry a bare host (`accounts.google.com`).
+ */
+function idTokenIssuerSetting(
+  backend: BoundBackend,
+  settings?: SettingsResolver,
+): string | undefined {
+  const value = backend.setting<unknown>('ID_TOKEN_ISSUER')
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidSetting(
+      settingSource('ID_TOKEN_ISSUER', backend, settings),
+      'the exact `iss` of the provider’s id_tokens',
+    )
+  }
+  return value
+}
+
 function issuerOf(backend: BoundBackend, fallback: OidcOptions['issuer']): URL {
   const value =
     backend.setting<string | undefined>('OIDC_ENDPOINT') ??
@@ -140,6 +160,7 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
         userinfo: override('USERINFO_URL') ?? metadata.userinfo_endpoint,
         revocation: override('REVOKE_TOKEN_URL') ?? metadata.revocation_endpoint,
         jwks: override('JWKS_URI') ?? metadata.jwks_uri,
+        idTokenIssuer: idTokenIssuerSetting(backend),
         issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
       }
     },
@@ -159,6 +180,7 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
       issuerOf(backend, issuer)
       // A bad override fails start-up, not the first login (discovery runs only then).
       for (const name of URL_OVERRIDES) urlOverride(backend, name, settings)
+      idTokenIssuerSetting(backend, settings)
       const algorithms = backend.setting<string[]>('JWT_ALGORITHMS', ['RS256'])
       if (
         algorithms.length === 0 ||

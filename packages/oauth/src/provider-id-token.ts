@@ -6,7 +6,7 @@ import {
   type BoundBackend,
   type SettingsResolver,
 } from '@social-auth/core'
-import type { ProviderConfiguration } from './define-oauth2.js'
+import type { OAuth2Endpoints, ProviderConfiguration } from './define-oauth2.js'
 import { verifyIdToken } from './id-token.js'
 import { keySetFor } from './key-sets.js'
 import { providerFetchOptions } from './provider-fetch.js'
@@ -47,6 +47,10 @@ export function idTokenMaxAge(backend: BoundBackend, settings?: SettingsResolver
   }
   return seconds
 }
+
+/** The `iss` an id_token from these endpoints must carry (`ID_TOKEN_ISSUER`, else the issuer). */
+export const idTokenIssuerOf = (endpoints: OAuth2Endpoints): string =>
+  endpoints.idTokenIssuer ?? endpoints.issuer
 
 /**
  * Verifies an id_token from this provider with the backend's settings (`JWT_ALGORITHMS`,
@@ -91,7 +95,7 @@ export function verifyProviderIdToken(input: {
       backend: backend.name,
       issuer: input.expectedIssuer
         ? (claims) => input.expectedIssuer!(claims, endpoints)
-        : endpoints.issuer,
+        : idTokenIssuerOf(endpoints),
       clientId: config.clientMetadata().client_id,
       algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
       leewaySeconds: jwtLeeway(backend),

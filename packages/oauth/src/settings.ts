@@ -67,6 +67,11 @@ defineSettings({
     scope: 'backend-only',
     doc: 'Override the userinfo endpoint discovery names (OIDC).',
   },
+  ID_TOKEN_ISSUER: {
+    type: 'string',
+    scope: 'backend-only',
+    doc: 'The `iss` id_tokens carry, when not the issuer discovery names (OIDC; compared exactly).',
+  },
   JWKS_URI: {
     type: 'string',
     scope: 'backend-only',

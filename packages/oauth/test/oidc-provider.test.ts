@@ -20,8 +20,12 @@ import {
 
 const APP = 'http://myapp.com'
 
-async function engine(provider: TestProvider, extra: Settings = {}, backends = [oidc()]) {
-  const storage = memoryStorage()
+async function engine(
+  provider: TestProvider,
+  extra: Settings = {},
+  backends = [oidc()],
+  storage = memoryStorage(),
+) {
   const social = await createSocialAuth({
     settings: {
       AUTHENTICATION_BACKENDS: backends,
@@ -135,6 +139,29 @@ describe('the oidc backend against oidc-provider', () => {
         before.extra_data,
       )
     }
+  })
+
+  it('holds id_tokens to ID_TOKEN_ISSUER, at login and on refresh (PSA id_token_issuer)', async () => {
+    const wrong = { SOCIAL_AUTH_OIDC_ID_TOKEN_ISSUER: 'https://someone-else.example' }
+    const refused = await login((await engine(provider, wrong)).social, 'oidc', 'heidi')
+    expect(refused.done).toMatchObject({
+      type: 'redirect',
+      url: '/?error=ERR_AUTH_TOKEN&backend=oidc',
+    })
+    expect(refused.logins).toHaveLength(0)
+
+    // Signed in without the setting, the account's next refresh goes through one with it.
+    const { social, storage } = await engine(provider)
+    const account = (await login(social, 'oidc', 'heidi')).logins[0]!.social!
+    const original = account.extra_data.access_token
+    const strict = await engine(provider, wrong, [oidc()], storage)
+    await expect(refreshAccessToken(strict.social, account)).rejects.toMatchObject({
+      code: 'ERR_AUTH_TOKEN',
+    })
+    const right = { SOCIAL_AUTH_OIDC_ID_TOKEN_ISSUER: provider.issuer }
+    const same = await engine(provider, right, [oidc()], storage)
+    const refreshed = await refreshAccessToken(same.social, account)
+    expect(refreshed.extra_data.access_token).not.toBe(original)
   })
 
   it('runs two instances of the oidc backend side by side under different names', async () => {

@@ -97,3 +97,19 @@ describe('endpoint overrides checked at start-up', () => {
     }
   })
 })
+
+describe('ID_TOKEN_ISSUER checked at start-up', () => {
+  it('refuses an empty ID_TOKEN_ISSUER, naming the key (null means discovery’s issuer)', async () => {
+    for (const value of ['', '  ']) {
+      const err = await refusal({ SOCIAL_AUTH_OIDC_ID_TOKEN_ISSUER: value })
+      expect([err.code, err.setting]).toEqual([
+        'ERR_INVALID_SETTING',
+        'SOCIAL_AUTH_OIDC_ID_TOKEN_ISSUER',
+      ])
+    }
+    // An identifier, never fetched: a bare host (Google's legacy `iss`) is one.
+    for (const value of [null, 'accounts.google.com', 'https://login.example/tenant/v2.0']) {
+      await expect(start({ SOCIAL_AUTH_OIDC_ID_TOKEN_ISSUER: value })).resolves.toBeDefined()
+    }
+  })
+})
