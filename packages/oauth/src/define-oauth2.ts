@@ -29,6 +29,7 @@ import {
   jwtLeeway,
   verifyProviderIdToken,
 } from './provider-id-token.js'
+import { oidcRequestParameters } from './oidc-request.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
 import {
   providerFetch,
@@ -405,7 +406,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     const state = randomToken()
     const codeVerifier = usePkce(backend) ? randomToken() : undefined
     const nonce = spec.openid ? randomToken() : undefined
-    const maxAge = spec.openid ? backend.setting<number | undefined>('MAX_AGE') : undefined
+    const request = spec.openid ? oidcRequestParameters(backend) : undefined
+    const maxAge = request?.maxAge
     const fromRequest = spec.authorizationParams?.(call.data, backend) ?? {}
     const params: Record<string, string> = {
       redirect_uri: call.redirectUri,
@@ -422,11 +424,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       params.code_challenge_method = 'S256'
     }
     if (nonce) params.nonce = nonce
-    if (maxAge !== undefined) params.max_age = String(maxAge)
-    for (const name of ['PROMPT', 'DISPLAY', 'UI_LOCALES', 'ACR_VALUES'] as const) {
-      const value = spec.openid ? backend.setting<string | undefined>(name) : undefined
-      if (value) params[name.toLowerCase()] = value
-    }
+    if (request) Object.assign(params, request.params)
     const tx: LoginTransaction = {
       state,
       backend: backend.name,
@@ -571,6 +569,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       // Refused here, at start-up, rather than at the first login that verifies an id_token.
       jwtLeeway(backend, settings)
       idTokenMaxAge(backend, settings)
+      if (spec.openid) oidcRequestParameters(backend, settings)
       spec.setup?.(backend, settings)
     },
     start,

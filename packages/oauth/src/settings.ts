@@ -98,12 +98,22 @@ defineSettings({
   MAX_AGE: {
     type: 'number',
     scope: 'backend',
-    doc: 'OIDC `max_age`; `auth_time` is then required and checked.',
+    doc: 'OIDC `max_age` (≥ 0); `auth_time` is then required and checked.',
   },
-  PROMPT: { type: 'string', scope: 'backend', doc: 'OIDC `prompt`.' },
-  DISPLAY: { type: 'string', scope: 'backend', doc: 'OIDC `display`.' },
-  UI_LOCALES: { type: 'string', scope: 'backend', doc: 'OIDC `ui_locales`.' },
-  ACR_VALUES: { type: 'string', scope: 'backend', doc: 'OIDC `acr_values`.' },
+  PROMPT: {
+    type: 'string',
+    scope: 'backend',
+    doc: 'OIDC `prompt`: space-separated `none`, `login`, `consent`, `select_account`.',
+  },
+  DISPLAY: {
+    type: 'string',
+    scope: 'backend',
+    doc: 'OIDC `display`: `page`, `popup`, `touch` or `wap`.',
+  },
+  UI_LOCALES: { type: 'string', scope: 'backend', doc: 'OIDC `ui_locales` (not blank).' },
+  ID_TOKEN_HINT: { type: 'string', scope: 'backend', doc: 'OIDC `id_token_hint` (not blank).' },
+  LOGIN_HINT: { type: 'string', scope: 'backend', doc: 'OIDC `login_hint` (not blank).' },
+  ACR_VALUES: { type: 'string', scope: 'backend', doc: 'OIDC `acr_values` (not blank).' },
   USERNAME_KEY: {
     type: 'string',
     default: 'preferred_username',

@@ -164,6 +164,33 @@ describe('the oidc backend against oidc-provider', () => {
     expect(refreshed.extra_data.access_token).not.toBe(original)
   })
 
+  it('sends the OIDC request parameters of the settings, and the provider completes the login (psa.md §4.2)', async () => {
+    // An id_token this provider issued: the only id_token_hint it takes.
+    const first = await login((await engine(provider)).social, 'oidc', 'ivan')
+    const hint = first.logins[0]!.social!.extra_data.id_token as string
+    const { social } = await engine(provider, {
+      SOCIAL_AUTH_OIDC_PROMPT: 'login  consent',
+      SOCIAL_AUTH_OIDC_DISPLAY: 'popup',
+      SOCIAL_AUTH_OIDC_MAX_AGE: 0,
+      SOCIAL_AUTH_OIDC_UI_LOCALES: 'fr-CA en',
+      SOCIAL_AUTH_OIDC_ID_TOKEN_HINT: hint,
+      SOCIAL_AUTH_OIDC_LOGIN_HINT: 'ivan',
+      SOCIAL_AUTH_OIDC_ACR_VALUES: 'urn:example:acr:password',
+    })
+    const { started, done, logins } = await login(social, 'oidc', 'ivan')
+    expect(Object.fromEntries(started.searchParams)).toMatchObject({
+      prompt: 'login consent',
+      display: 'popup',
+      max_age: '0',
+      ui_locales: 'fr-CA en',
+      id_token_hint: hint,
+      login_hint: 'ivan',
+      acr_values: 'urn:example:acr:password',
+    })
+    expect(done).toMatchObject({ type: 'redirect', url: '/profile' })
+    expect(logins[0]!.social!.uid).toBe('ivan')
+  })
+
   it('runs two instances of the oidc backend side by side under different names', async () => {
     const { social } = await engine(
       provider,

@@ -113,3 +113,46 @@ describe('ID_TOKEN_ISSUER checked at start-up', () => {
     }
   })
 })
+
+describe('OIDC request parameters checked at start-up (PSA auth_params, psa.md §4.2)', () => {
+  // PSA raises AuthInvalidParameter (AuthMissingParameter for DISPLAY) at every login; these
+  // were sent to the provider as they were (and an empty one silently dropped).
+  it('refuses the values PSA refuses, naming the key that was set', async () => {
+    const refused: [string, unknown][] = [
+      ['PROMPT', 'bogus'],
+      ['PROMPT', 'login bogus'],
+      ['PROMPT', ''],
+      ['PROMPT', '   '],
+      ['DISPLAY', 'bogus'],
+      ['DISPLAY', ''],
+      ['MAX_AGE', -1],
+      ['UI_LOCALES', ''],
+      ['UI_LOCALES', ' '],
+      ['ID_TOKEN_HINT', ''],
+      ['LOGIN_HINT', ''],
+      ['ACR_VALUES', ''],
+    ]
+    for (const [name, value] of refused) {
+      const err = await refusal({ [`SOCIAL_AUTH_OIDC_${name}`]: value })
+      expect([err.code, err.setting]).toEqual(['ERR_INVALID_SETTING', `SOCIAL_AUTH_OIDC_${name}`])
+    }
+    // Set for every backend, the error names the global key.
+    expect((await refusal({ SOCIAL_AUTH_PROMPT: 'bogus' })).setting).toBe('SOCIAL_AUTH_PROMPT')
+  })
+
+  it('accepts the values PSA accepts, and null (PSA’s None: not sent)', async () => {
+    for (const settings of [
+      { SOCIAL_AUTH_OIDC_PROMPT: 'login consent' },
+      { SOCIAL_AUTH_OIDC_PROMPT: 'none' },
+      { SOCIAL_AUTH_OIDC_PROMPT: 'select_account' },
+      { SOCIAL_AUTH_OIDC_DISPLAY: 'popup' },
+      { SOCIAL_AUTH_OIDC_MAX_AGE: 0 },
+      { SOCIAL_AUTH_OIDC_UI_LOCALES: 'fr-CA fr en' },
+      { SOCIAL_AUTH_OIDC_LOGIN_HINT: 'alice@example.com' },
+      { SOCIAL_AUTH_OIDC_ACR_VALUES: 'urn:mace:incommon:iap:silver' },
+      { SOCIAL_AUTH_OIDC_PROMPT: null, SOCIAL_AUTH_OIDC_MAX_AGE: null },
+    ]) {
+      await expect(start(settings)).resolves.toBeDefined()
+    }
+  })
+})
