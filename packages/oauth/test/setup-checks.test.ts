@@ -156,3 +156,49 @@ describe('OIDC request parameters checked at start-up (PSA auth_params, psa.md ย
     }
   })
 })
+
+describe('PSA settings this package does not support (psa.md ยง2.7)', () => {
+  const improperly = async (settings: Settings): Promise<ImproperlyConfigured> => {
+    const err = await start(settings).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(ImproperlyConfigured)
+    expect((err as ImproperlyConfigured).code).toBe('ERR_IMPROPERLY_CONFIGURED')
+    return err as ImproperlyConfigured
+  }
+
+  // Each was silently ignored: a deployment that turned TLS checks off for a private CA, or
+  // sent provider calls through a proxy, got neither and learnt it from failed logins.
+  it('fails start-up naming the key and what to use instead, set for one backend or for all', async () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['VERIFY_SSL', false, /NODE_EXTRA_CA_CERTS/],
+      ['VERIFY_SSL', '/etc/ssl/private-ca.pem', /NODE_EXTRA_CA_CERTS/],
+      ['PROXIES', { https: 'http://proxy.internal:3128' }, /fetch/],
+      ['PKCE_CODE_CHALLENGE_METHOD', 'plain', /S256.*USE_PKCE=false/],
+      ['PKCE_CODE_VERIFIER_LENGTH', 128, /43 characters/],
+      ['JWT_DECODE_OPTIONS', { verify_aud: false }, /JWT_LEEWAY/],
+    ]
+    for (const [name, value, instead] of cases) {
+      for (const key of [`SOCIAL_AUTH_OIDC_${name}`, `SOCIAL_AUTH_${name}`, name]) {
+        const err = await improperly({ [key]: value })
+        expect(err.message).toMatch(new RegExp(`^${key} \\(a PSA setting\\) is not supported: `))
+        expect(err.message).toMatch(instead)
+      }
+    }
+  })
+
+  it('accepts the values that ask for what this package does anyway, and null', async () => {
+    for (const settings of [
+      { SOCIAL_AUTH_VERIFY_SSL: true },
+      { SOCIAL_AUTH_OIDC_PROXIES: {} },
+      { SOCIAL_AUTH_OIDC_PKCE_CODE_CHALLENGE_METHOD: 'S256' },
+      { SOCIAL_AUTH_OIDC_PKCE_CODE_CHALLENGE_METHOD: 's256' },
+      { SOCIAL_AUTH_PKCE_CODE_VERIFIER_LENGTH: 43 },
+      { SOCIAL_AUTH_OIDC_JWT_DECODE_OPTIONS: {} },
+      { SOCIAL_AUTH_VERIFY_SSL: null, SOCIAL_AUTH_PROXIES: null },
+    ]) {
+      await expect(start(settings)).resolves.toBeDefined()
+    }
+  })
+})
