@@ -54,6 +54,35 @@ describe('settings lookup (psa.md §1.4)', () => {
     expect(settings.has('SANITIZE_REDIRECTS', 'dummy')).toBe(false)
   })
 
+  it('reads a setting’s fallback, in its own PSA order, only when no name of the setting is set (PSA: REQUESTS_TIMEOUT or URLOPEN_TIMEOUT)', () => {
+    defineSettings({
+      TEST_NEW_NAME: {
+        type: 'number',
+        default: 5,
+        scope: 'backend',
+        doc: 'A newer name.',
+        fallback: 'TEST_OLD_NAME',
+      },
+      TEST_OLD_NAME: { type: 'number', scope: 'backend', doc: 'An older name.' },
+    })
+    const read = (values: Settings, fallback?: number) =>
+      new SettingsResolver(values).get('TEST_NEW_NAME', {
+        backend: 'dummy',
+        ...(fallback === undefined ? {} : { default: fallback }),
+      })
+    expect(read({ SOCIAL_AUTH_DUMMY_TEST_OLD_NAME: 1, TEST_OLD_NAME: 2 })).toBe(1)
+    expect(read({ TEST_OLD_NAME: 2 })).toBe(2)
+    // Any name of the setting itself wins, a global one over a per-backend fallback.
+    expect(read({ SOCIAL_AUTH_TEST_NEW_NAME: 3, SOCIAL_AUTH_DUMMY_TEST_OLD_NAME: 1 })).toBe(3)
+    // The fallback comes before the caller's default and the spec's.
+    expect(read({ SOCIAL_AUTH_TEST_OLD_NAME: 4 }, 9)).toBe(4)
+    expect(read({}, 9)).toBe(9)
+    expect(read({})).toBe(5)
+    expect(
+      new SettingsResolver({ SOCIAL_AUTH_TEST_OLD_NAME: 4 }).sourceOf('TEST_NEW_NAME', 'dummy'),
+    ).toBe('SOCIAL_AUTH_TEST_OLD_NAME')
+  })
+
   it('returns PSA’s defaults for unset engine settings (§2.7)', () => {
     const settings = new SettingsResolver({})
     expect(settings.get('USER_FIELDS')).toEqual(['username', 'email'])

@@ -40,6 +40,11 @@ export interface SettingSpec {
    */
   readonly redirect?: boolean
   /**
+   * An older setting read when no name of this one is set, in its own lookup order, before any
+   * default: PSA reads `REQUESTS_TIMEOUT or URLOPEN_TIMEOUT`.
+   */
+  readonly fallback?: string
+  /**
    * A PSA setting this port deliberately does not implement. Set anywhere (globally or for a
    * backend) to a value `accepts` does not admit, it fails `createSocialAuth` with
    * `ERR_IMPROPERLY_CONFIGURED` naming the key and saying what to do `instead`, rather than being
