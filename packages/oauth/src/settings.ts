@@ -47,6 +47,12 @@ defineSettings({
     default: 5,
     scope: 'backend',
     doc: 'Seconds before a provider request is abandoned.',
+    fallback: 'URLOPEN_TIMEOUT',
+  },
+  URLOPEN_TIMEOUT: {
+    type: 'number',
+    scope: 'backend',
+    doc: 'PSA’s older name of REQUESTS_TIMEOUT, read when that is not set.',
   },
   USER_AGENT: { type: 'string', scope: 'backend', doc: 'User-Agent sent to providers.' },
   TOKEN_ENDPOINT_AUTH_METHOD: {
