@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
-import { createSocialAuth, memoryStorage, SettingsResolver, settingsFromEnv } from '../src/index.js'
+import {
+  createSocialAuth,
+  defineSettings,
+  ImproperlyConfigured,
+  InvalidSetting,
+  memoryStorage,
+  SettingsResolver,
+  settingsFromEnv,
+  type Settings,
+} from '../src/index.js'
 import { codeOf, dummy, location, login, setup } from './helpers.js'
 
 describe('settings lookup (psa.md §1.4)', () => {
@@ -43,6 +52,35 @@ describe('settings lookup (psa.md §1.4)', () => {
     expect(settings.get('LOGIN_URL', { backend: 'dummy' })).toBe('/login')
     expect(settings.get('SANITIZE_REDIRECTS', { backend: 'dummy' })).toBe(true)
     expect(settings.has('SANITIZE_REDIRECTS', 'dummy')).toBe(false)
+  })
+
+  it('reads a setting’s fallback, in its own PSA order, only when no name of the setting is set (PSA: REQUESTS_TIMEOUT or URLOPEN_TIMEOUT)', () => {
+    defineSettings({
+      TEST_NEW_NAME: {
+        type: 'number',
+        default: 5,
+        scope: 'backend',
+        doc: 'A newer name.',
+        fallback: 'TEST_OLD_NAME',
+      },
+      TEST_OLD_NAME: { type: 'number', scope: 'backend', doc: 'An older name.' },
+    })
+    const read = (values: Settings, fallback?: number) =>
+      new SettingsResolver(values).get('TEST_NEW_NAME', {
+        backend: 'dummy',
+        ...(fallback === undefined ? {} : { default: fallback }),
+      })
+    expect(read({ SOCIAL_AUTH_DUMMY_TEST_OLD_NAME: 1, TEST_OLD_NAME: 2 })).toBe(1)
+    expect(read({ TEST_OLD_NAME: 2 })).toBe(2)
+    // Any name of the setting itself wins, a global one over a per-backend fallback.
+    expect(read({ SOCIAL_AUTH_TEST_NEW_NAME: 3, SOCIAL_AUTH_DUMMY_TEST_OLD_NAME: 1 })).toBe(3)
+    // The fallback comes before the caller's default and the spec's.
+    expect(read({ SOCIAL_AUTH_TEST_OLD_NAME: 4 }, 9)).toBe(4)
+    expect(read({}, 9)).toBe(9)
+    expect(read({})).toBe(5)
+    expect(
+      new SettingsResolver({ SOCIAL_AUTH_TEST_OLD_NAME: 4 }).sourceOf('TEST_NEW_NAME', 'dummy'),
+    ).toBe('SOCIAL_AUTH_TEST_OLD_NAME')
   })
 
   it('returns PSA’s defaults for unset engine settings (§2.7)', () => {
@@ -139,6 +177,65 @@ describe('setting types are checked in createSocialAuth', () => {
   it('fails with ERR_STORAGE_MISSING without a storage (PSA behaviour 70, StrategyMissingBackendError)', async () => {
     const code = await codeOf(createSocialAuth({ settings: {}, storage: undefined as never }))
     expect(code).toBe('ERR_STORAGE_MISSING')
+  })
+})
+
+describe('PSA settings a package declares unsupported', () => {
+  // A package's declaration, as the oauth package makes for VERIFY_SSL or PROXIES.
+  defineSettings({
+    TEST_UNSUPPORTED: {
+      type: 'boolean',
+      scope: 'backend',
+      doc: 'A PSA setting with no equivalent here.',
+      unsupported: { instead: 'do this other thing', accepts: (value) => value === true },
+    },
+    TEST_UNSUPPORTED_ALWAYS: {
+      type: 'any',
+      scope: 'backend',
+      doc: 'A PSA setting with no equivalent here, whatever its value.',
+      unsupported: { instead: 'remove it' },
+    },
+  })
+  const start = (settings: Settings) =>
+    createSocialAuth({
+      settings: { AUTHENTICATION_BACKENDS: [dummy()], ...settings },
+      storage: memoryStorage(),
+    })
+
+  it('fails createSocialAuth with ERR_IMPROPERLY_CONFIGURED naming the key and what to use instead, in each form', async () => {
+    for (const key of [
+      'SOCIAL_AUTH_DUMMY_TEST_UNSUPPORTED',
+      'SOCIAL_AUTH_TEST_UNSUPPORTED',
+      'TEST_UNSUPPORTED',
+    ]) {
+      const err = await start({ [key]: false }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ImproperlyConfigured)
+      expect(err).not.toBeInstanceOf(InvalidSetting)
+      expect(err).toMatchObject({ code: 'ERR_IMPROPERLY_CONFIGURED' })
+      expect((err as Error).message).toBe(
+        `${key} (a PSA setting) is not supported: do this other thing`,
+      )
+    }
+    for (const value of [{}, 0, 'x', true]) {
+      expect(await codeOf(start({ TEST_UNSUPPORTED_ALWAYS: value }))).toBe(
+        'ERR_IMPROPERLY_CONFIGURED',
+      )
+    }
+  })
+
+  it('is refused before its type is checked: the message says why, not which type', async () => {
+    const err = await start({ SOCIAL_AUTH_TEST_UNSUPPORTED: '/etc/ssl/ca.pem' }).catch(
+      (e: unknown) => e,
+    )
+    expect((err as Error).message).toContain('do this other thing')
+  })
+
+  it('admits the values the declaration accepts, and null or undefined (unset)', async () => {
+    for (const value of [true, null, undefined]) {
+      await expect(
+        start({ SOCIAL_AUTH_TEST_UNSUPPORTED: value, TEST_UNSUPPORTED_ALWAYS: null }),
+      ).resolves.toBeDefined()
+    }
   })
 })
 

@@ -18,11 +18,18 @@ import {
   type ProviderResponse,
   type RequestData,
   type RevokeCall,
+  type SettingsResolver,
   type UserDetails,
   type UserSocialAuth,
 } from '@social-auth/core'
 import { MAX_PROVIDER_RESPONSE_BYTES } from './http-fetch.js'
-import { idTokenMaxAge, jwtLeeway, verifyProviderIdToken } from './provider-id-token.js'
+import {
+  idTokenIssuerOf,
+  idTokenMaxAge,
+  jwtLeeway,
+  verifyProviderIdToken,
+} from './provider-id-token.js'
+import { oidcRequestParameters } from './oidc-request.js'
 import { callbackError, mapProviderError, ProviderHttpError } from './provider-errors.js'
 import {
   providerFetch,
@@ -45,6 +52,12 @@ export interface OAuth2Endpoints {
   readonly userinfo?: string | undefined
   readonly revocation?: string | undefined
   readonly jwks?: string | undefined
+  /**
+   * The `iss` id_tokens carry when it is not `issuer` (PSA's `ID_TOKEN_ISSUER`). `issuer` still
+   * identifies the server (the login's binding, the RFC 9207 `iss`). Not used with
+   * `discoverFrom`.
+   */
+  readonly idTokenIssuer?: string | undefined
   /** The server sends RFC 9207 `iss` on every authorization response. */
   readonly issParameterSupported?: boolean | undefined
   /**
@@ -162,8 +175,11 @@ export interface OAuth2Spec {
   /** The provider is a verified-email authority (see core's `BackendDefinition`). */
   readonly emailAuthority?: boolean
   readonly isEmailVerified?: (response: ProviderResponse, details: UserDetails) => boolean
-  /** Extra start-up checks of settings (beyond KEY and SECRET). */
-  readonly setup?: (backend: BoundBackend) => void
+  /**
+   * Extra start-up checks of settings (beyond KEY and SECRET). `settings` tells which key a
+   * value was read from, for an error that names it (`settings.sourceOf(name, backend.name)`).
+   */
+  readonly setup?: (backend: BoundBackend, settings: SettingsResolver) => void
   /** The fetch for every provider call (tests inject one). */
   readonly fetch?: typeof fetch
 }
@@ -327,14 +343,18 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           config.timeout = 0
           return { config, endpoints }
         }
+        // openid-client holds the callback's RFC 9207 `iss` and the id_token's `iss` to one
+        // `issuer`. When the id_token's differs, openid-client gets that one, and `complete`
+        // checks the callback's itself, before openid-client sees the callback.
+        const splitIssuer = idTokenIssuerOf(endpoints) !== endpoints.issuer
         const server: client.ServerMetadata = {
-          issuer: endpoints.issuer,
+          issuer: idTokenIssuerOf(endpoints),
           authorization_endpoint: endpoints.authorization,
           token_endpoint: endpoints.token,
           ...(endpoints.userinfo ? { userinfo_endpoint: endpoints.userinfo } : {}),
           ...(endpoints.revocation ? { revocation_endpoint: endpoints.revocation } : {}),
           ...(endpoints.jwks ? { jwks_uri: endpoints.jwks } : {}),
-          ...(endpoints.issParameterSupported
+          ...(endpoints.issParameterSupported && !splitIssuer
             ? { authorization_response_iss_parameter_supported: true }
             : {}),
           ...(algorithms ? { id_token_signing_alg_values_supported: algorithms } : {}),
@@ -386,7 +406,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     const state = randomToken()
     const codeVerifier = usePkce(backend) ? randomToken() : undefined
     const nonce = spec.openid ? randomToken() : undefined
-    const maxAge = spec.openid ? backend.setting<number | undefined>('MAX_AGE') : undefined
+    const request = spec.openid ? oidcRequestParameters(backend) : undefined
+    const maxAge = request?.maxAge
     const fromRequest = spec.authorizationParams?.(call.data, backend) ?? {}
     const params: Record<string, string> = {
       redirect_uri: call.redirectUri,
@@ -403,11 +424,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       params.code_challenge_method = 'S256'
     }
     if (nonce) params.nonce = nonce
-    if (maxAge !== undefined) params.max_age = String(maxAge)
-    for (const name of ['PROMPT', 'DISPLAY', 'UI_LOCALES', 'ACR_VALUES'] as const) {
-      const value = spec.openid ? backend.setting<string | undefined>(name) : undefined
-      if (value) params[name.toLowerCase()] = value
-    }
+    if (request) Object.assign(params, request.params)
     const tx: LoginTransaction = {
       state,
       backend: backend.name,
@@ -466,6 +483,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       }
       const currentUrl = new URL(tx?.redirectUri ?? call.redirectUri)
       for (const [key, value] of Object.entries(data)) currentUrl.searchParams.set(key, value)
+      // Checked above; openid-client would compare it with the id_token's issuer.
+      if (idTokenIssuerOf(endpoints) !== endpoints.issuer) currentUrl.searchParams.delete('iss')
 
       const checks: client.AuthorizationCodeGrantChecks = {
         expectedState: tx ? tx.state : client.skipStateCheck,
@@ -551,7 +570,8 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       // Refused here, at start-up, rather than at the first login that verifies an id_token.
       jwtLeeway(backend, settings)
       idTokenMaxAge(backend, settings)
-      spec.setup?.(backend)
+      if (spec.openid) oidcRequestParameters(backend, settings)
+      spec.setup?.(backend, settings)
     },
     start,
     complete,

@@ -3,12 +3,14 @@ import {
   getUserNames,
   type BoundBackend,
   type ProviderResponse,
+  type SettingsResolver,
   type UserDetails,
 } from '@social-auth/core'
 import * as client from 'openid-client'
 import { defineOAuth2, type OAuth2Backend, type OAuth2Spec } from './define-oauth2.js'
 import { discoverIssuer } from './discovery.js'
 import { providerFetch, providerFetchOptions } from './provider-fetch.js'
+import { settingSource } from './setting-source.js'
 import { providerUrl } from './url-policy.js'
 
 /** Options of {@link oidc}. */
@@ -65,6 +67,50 @@ function vouchesFor(response: ProviderResponse, email: unknown): boolean {
   )
 }
 
+/**
+ * PSA's endpoint overrides (`get_setting_config`): each replaces what discovery says. A URL the
+ * backend calls is held to the rule every provider URL is: https, or http on loopback.
+ */
+const URL_OVERRIDES = [
+  'AUTHORIZATION_URL',
+  'ACCESS_TOKEN_URL',
+  'REVOKE_TOKEN_URL',
+  'USERINFO_URL',
+  'JWKS_URI',
+] as const
+type UrlOverride = (typeof URL_OVERRIDES)[number]
+
+/** An endpoint override, or undefined when unset (`null` is PSA's None: discovery's value). */
+function urlOverride(
+  backend: BoundBackend,
+  name: UrlOverride,
+  settings?: SettingsResolver,
+): string | undefined {
+  const value = backend.setting<unknown>(name)
+  if (value === undefined || value === null) return undefined
+  return providerUrl(settingSource(name, backend, settings), value).href
+}
+
+/**
+ * `ID_TOKEN_ISSUER`: the `iss` the provider's id_tokens carry when it is not the issuer that
+ * discovery names (`null`: discovery's). Compared exactly, as a string: it names the issuer, it
+ * is never fetched, and some providers' tokens carry a bare host (`accounts.google.com`).
+ */
+function idTokenIssuerSetting(
+  backend: BoundBackend,
+  settings?: SettingsResolver,
+): string | undefined {
+  const value = backend.setting<unknown>('ID_TOKEN_ISSUER')
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidSetting(
+      settingSource('ID_TOKEN_ISSUER', backend, settings),
+      'the exact `iss` of the provider’s id_tokens',
+    )
+  }
+  return value
+}
+
 function issuerOf(backend: BoundBackend, fallback: OidcOptions['issuer']): URL {
   const value =
     backend.setting<string | undefined>('OIDC_ENDPOINT') ??
@@ -106,18 +152,15 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
         fetch: providerFetch(fetchOptions),
         timeoutSeconds: fetchOptions.timeoutSeconds,
       })
-      // An override is held to the rule every provider URL is: https, or http on loopback.
-      const override = (name: string): string | undefined => {
-        const value = backend.setting<string | undefined>(name)
-        return value === undefined ? undefined : providerUrl(name, value).href
-      }
+      const override = (name: UrlOverride) => urlOverride(backend, name)
       return {
         issuer: metadata.issuer,
         authorization: override('AUTHORIZATION_URL') ?? String(metadata.authorization_endpoint),
         token: override('ACCESS_TOKEN_URL') ?? String(metadata.token_endpoint),
-        userinfo: metadata.userinfo_endpoint,
+        userinfo: override('USERINFO_URL') ?? metadata.userinfo_endpoint,
         revocation: override('REVOKE_TOKEN_URL') ?? metadata.revocation_endpoint,
-        jwks: metadata.jwks_uri,
+        jwks: override('JWKS_URI') ?? metadata.jwks_uri,
+        idTokenIssuer: idTokenIssuerSetting(backend),
         issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
       }
     },
@@ -133,8 +176,11 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
           ? (response.id_token_claims as Record<string, unknown> | undefined)?.sub
           : (details[idKey] ?? response[idKey])),
     getUserDetails: getUserDetails ?? oidcUserDetails,
-    setup(backend) {
+    setup(backend, settings) {
       issuerOf(backend, issuer)
+      // A bad override fails start-up, not the first login (discovery runs only then).
+      for (const name of URL_OVERRIDES) urlOverride(backend, name, settings)
+      idTokenIssuerSetting(backend, settings)
       const algorithms = backend.setting<string[]>('JWT_ALGORITHMS', ['RS256'])
       if (
         algorithms.length === 0 ||
@@ -145,7 +191,7 @@ export function oidc(options: OidcOptions = {}): OAuth2Backend {
           'a non-empty list of asymmetric algorithms (never none or HS*)',
         )
       }
-      rest.setup?.(backend)
+      rest.setup?.(backend, settings)
     },
   })
 }

@@ -6,19 +6,16 @@ import {
   type BoundBackend,
   type SettingsResolver,
 } from '@social-auth/core'
-import type { ProviderConfiguration } from './define-oauth2.js'
+import type { OAuth2Endpoints, ProviderConfiguration } from './define-oauth2.js'
 import { verifyIdToken } from './id-token.js'
 import { keySetFor } from './key-sets.js'
 import { providerFetchOptions } from './provider-fetch.js'
+import { settingSource } from './setting-source.js'
 import { isAllowedProviderUrl } from './url-policy.js'
 
 // The largest clock skew allowed, whatever JWT_LEEWAY says: more would keep an expired
 // id_token usable for longer than a clock is ever wrong (docs/security.md).
 const MAX_LEEWAY_SECONDS = 60
-
-/** The concrete setting a refused value came from (`SOCIAL_AUTH_OIDC_JWT_LEEWAY`), when known. */
-const sourceName = (name: string, backend: BoundBackend, settings?: SettingsResolver): string =>
-  settings?.sourceOf(name, backend.name) ?? name
 
 /**
  * `JWT_LEEWAY`: the seconds of clock skew allowed on id_token times, at most 60 (a larger value
@@ -29,7 +26,7 @@ export function jwtLeeway(backend: BoundBackend, settings?: SettingsResolver): n
   const seconds = backend.setting<number>('JWT_LEEWAY', 1)
   if (!(seconds >= 0)) {
     throw new InvalidSetting(
-      sourceName('JWT_LEEWAY', backend, settings),
+      settingSource('JWT_LEEWAY', backend, settings),
       'a number of seconds ≥ 0 (above 60 counts as 60)',
     )
   }
@@ -44,12 +41,16 @@ export function idTokenMaxAge(backend: BoundBackend, settings?: SettingsResolver
   const seconds = backend.setting<number>('ID_TOKEN_MAX_AGE', 600)
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new InvalidSetting(
-      sourceName('ID_TOKEN_MAX_AGE', backend, settings),
+      settingSource('ID_TOKEN_MAX_AGE', backend, settings),
       'a positive, finite number of seconds',
     )
   }
   return seconds
 }
+
+/** The `iss` an id_token from these endpoints must carry (`ID_TOKEN_ISSUER`, else the issuer). */
+export const idTokenIssuerOf = (endpoints: OAuth2Endpoints): string =>
+  endpoints.idTokenIssuer ?? endpoints.issuer
 
 /**
  * Verifies an id_token from this provider with the backend's settings (`JWT_ALGORITHMS`,
@@ -94,7 +95,7 @@ export function verifyProviderIdToken(input: {
       backend: backend.name,
       issuer: input.expectedIssuer
         ? (claims) => input.expectedIssuer!(claims, endpoints)
-        : endpoints.issuer,
+        : idTokenIssuerOf(endpoints),
       clientId: config.clientMetadata().client_id,
       algorithms: backend.setting<string[]>('JWT_ALGORITHMS', ['RS256']),
       leewaySeconds: jwtLeeway(backend),

@@ -20,8 +20,12 @@ import {
 
 const APP = 'http://myapp.com'
 
-async function engine(provider: TestProvider, extra: Settings = {}, backends = [oidc()]) {
-  const storage = memoryStorage()
+async function engine(
+  provider: TestProvider,
+  extra: Settings = {},
+  backends = [oidc()],
+  storage = memoryStorage(),
+) {
   const social = await createSocialAuth({
     settings: {
       AUTHENTICATION_BACKENDS: backends,
@@ -157,6 +161,56 @@ describe('the oidc backend against oidc-provider', () => {
     expect(typeof fresh.extra_data.id_token).toBe('string')
   })
 
+  it('holds id_tokens to ID_TOKEN_ISSUER, at login and on refresh (PSA id_token_issuer)', async () => {
+    const wrong = { SOCIAL_AUTH_OIDC_ID_TOKEN_ISSUER: 'https://someone-else.example' }
+    const refused = await login((await engine(provider, wrong)).social, 'oidc', 'heidi')
+    expect(refused.done).toMatchObject({
+      type: 'redirect',
+      url: '/?error=ERR_AUTH_TOKEN&backend=oidc',
+    })
+    expect(refused.logins).toHaveLength(0)
+
+    // Signed in without the setting, the account's next refresh goes through one with it.
+    const { social, storage } = await engine(provider)
+    const account = (await login(social, 'oidc', 'heidi')).logins[0]!.social!
+    const original = account.extra_data.access_token
+    const strict = await engine(provider, wrong, [oidc()], storage)
+    await expect(refreshAccessToken(strict.social, account)).rejects.toMatchObject({
+      code: 'ERR_AUTH_TOKEN',
+    })
+    const right = { SOCIAL_AUTH_OIDC_ID_TOKEN_ISSUER: provider.issuer }
+    const same = await engine(provider, right, [oidc()], storage)
+    const refreshed = await refreshAccessToken(same.social, account)
+    expect(refreshed.extra_data.access_token).not.toBe(original)
+  })
+
+  it('sends the OIDC request parameters of the settings, and the provider completes the login (psa.md §4.2)', async () => {
+    // An id_token this provider issued: the only id_token_hint it takes.
+    const first = await login((await engine(provider)).social, 'oidc', 'ivan')
+    const hint = first.logins[0]!.social!.extra_data.id_token as string
+    const { social } = await engine(provider, {
+      SOCIAL_AUTH_OIDC_PROMPT: 'login  consent',
+      SOCIAL_AUTH_OIDC_DISPLAY: 'popup',
+      SOCIAL_AUTH_OIDC_MAX_AGE: 0,
+      SOCIAL_AUTH_OIDC_UI_LOCALES: 'fr-CA en',
+      SOCIAL_AUTH_OIDC_ID_TOKEN_HINT: hint,
+      SOCIAL_AUTH_OIDC_LOGIN_HINT: 'ivan',
+      SOCIAL_AUTH_OIDC_ACR_VALUES: 'urn:example:acr:password',
+    })
+    const { started, done, logins } = await login(social, 'oidc', 'ivan')
+    expect(Object.fromEntries(started.searchParams)).toMatchObject({
+      prompt: 'login consent',
+      display: 'popup',
+      max_age: '0',
+      ui_locales: 'fr-CA en',
+      id_token_hint: hint,
+      login_hint: 'ivan',
+      acr_values: 'urn:example:acr:password',
+    })
+    expect(done).toMatchObject({ type: 'redirect', url: '/profile' })
+    expect(logins[0]!.social!.uid).toBe('ivan')
+  })
+
   it('runs two instances of the oidc backend side by side under different names', async () => {
     const { social } = await engine(
       provider,
@@ -209,6 +263,69 @@ describe('the oidc backend against oidc-provider', () => {
     expect(again.type === 'redirect' && again.url).toMatch(
       /error=ERR_AUTH_STATE_(MISSING|FORBIDDEN)/,
     )
+  })
+})
+
+describe('endpoint overrides (PSA USERINFO_URL and JWKS_URI, psa.md §4.1)', () => {
+  let provider: TestProvider
+  let otherKeys: Record<string, unknown>[]
+  const hits = { userinfo: 0, discoveredUserinfo: 0, keys: 0, otherKeys: 0 }
+  beforeAll(async () => {
+    clearDiscoveryCache()
+    // A key set that does not hold the provider's signing key, public part only.
+    const { kty, n, e, kid, alg, use } = await signingKey('not-the-signing-key')
+    otherKeys = [{ kty, n, e, kid, alg, use }]
+    provider = await startProvider({
+      redirectUris: [`${APP}/complete/oidc/`],
+      keys: [await signingKey('key-1')],
+      // The overrides are other paths of the same provider: only a client that reads the
+      // settings asks for them. They are served by the provider's own endpoints.
+      onRequest(req, res) {
+        const path = req.url ?? ''
+        if (path.startsWith('/me')) hits.discoveredUserinfo += 1
+        if (path.startsWith('/elsewhere/userinfo')) {
+          hits.userinfo += 1
+          req.url = path.replace('/elsewhere/userinfo', '/me')
+        } else if (path.startsWith('/elsewhere/keys')) {
+          hits.keys += 1
+          req.url = '/jwks'
+        } else if (path.startsWith('/elsewhere/other-keys')) {
+          hits.otherKeys += 1
+          res.writeHead(200, { 'content-type': 'application/json' })
+          res.end(JSON.stringify({ keys: otherKeys }))
+          return true
+        }
+        return false
+      },
+    })
+  })
+  afterAll(() => provider.close())
+
+  it('fetches userinfo from USERINFO_URL and the id_token keys from JWKS_URI, not from discovery’s', async () => {
+    Object.assign(hits, { userinfo: 0, discoveredUserinfo: 0, keys: 0, otherKeys: 0 })
+    const { social } = await engine(provider, {
+      SOCIAL_AUTH_OIDC_USERINFO_URL: `${provider.issuer}/elsewhere/userinfo`,
+      SOCIAL_AUTH_OIDC_JWKS_URI: `${provider.issuer}/elsewhere/keys`,
+    })
+    const { done, logins } = await login(social, 'oidc', 'frank')
+    expect(done).toMatchObject({ type: 'redirect', url: '/profile' })
+    expect(logins[0]!.user.email).toBe('frank@example.com')
+    expect(hits).toMatchObject({ userinfo: 1, discoveredUserinfo: 0, keys: 1 })
+    expect(provider.jwksRequests()).toBe(0)
+  })
+
+  it('verifies the id_token against the JWKS_URI key set only: one without the signing key refuses the login', async () => {
+    Object.assign(hits, { userinfo: 0, discoveredUserinfo: 0, keys: 0, otherKeys: 0 })
+    const { social, storage } = await engine(provider, {
+      SOCIAL_AUTH_OIDC_JWKS_URI: `${provider.issuer}/elsewhere/other-keys`,
+    })
+    const { done, logins } = await login(social, 'oidc', 'grace')
+    expect(done).toMatchObject({ type: 'redirect', url: '/?error=ERR_AUTH_TOKEN&backend=oidc' })
+    expect(logins).toHaveLength(0)
+    expect(await storage.user.userExists({ username: 'grace' })).toBe(false)
+    // Asked once, and once more for the unknown kid (a key rotation), never discovery's.
+    expect(hits.otherKeys).toBe(2)
+    expect(provider.jwksRequests()).toBe(0)
   })
 })
 

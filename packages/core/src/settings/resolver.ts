@@ -18,8 +18,9 @@ const MAX_LOOKUPS = 2_000
 
 /**
  * Reads settings in PSA's lookup order: `SOCIAL_AUTH_<BACKEND>_<NAME>`, then
- * `SOCIAL_AUTH_<NAME>`, then `<NAME>`. The first name that is *present* wins, even when its
- * value is `false` or `null` (as in PSA); otherwise the caller's default, then the spec's.
+ * `SOCIAL_AUTH_<NAME>`, then `<NAME>` (then, for a setting with a `fallback`, that setting's
+ * names). The first name that is *present* wins, even when its value is `false` or `null` (as
+ * in PSA); otherwise the caller's default, then the spec's.
  * A name holding `undefined` counts as absent: `SOCIAL_AUTH_X: process.env.X` with X unset
  * must not shadow a global value or switch a safe default (SANITIZE_REDIRECTS) off.
  *
@@ -72,8 +73,14 @@ export class SettingsResolver {
     let lookup = byName?.get(name)
     if (lookup) return lookup
     const spec = settingSpec(name)
+    const fallback = spec?.fallback
     lookup = {
-      names: settingNames(name, backend, spec?.scope ?? 'backend'),
+      names: [
+        ...settingNames(name, backend, spec?.scope ?? 'backend'),
+        ...(fallback
+          ? settingNames(fallback, backend, settingSpec(fallback)?.scope ?? 'backend')
+          : []),
+      ],
       default: spec?.default,
     }
     if (this.#lookupCount >= MAX_LOOKUPS) {

@@ -39,6 +39,22 @@ export interface SettingSpec {
    * `ALLOWED_REDIRECT_SCHEMES`), such as a Django URL name. Not for provider endpoints.
    */
   readonly redirect?: boolean
+  /**
+   * An older setting read when no name of this one is set, in its own lookup order, before any
+   * default: PSA reads `REQUESTS_TIMEOUT or URLOPEN_TIMEOUT`.
+   */
+  readonly fallback?: string
+  /**
+   * A PSA setting this port deliberately does not implement. Set anywhere (globally or for a
+   * backend) to a value `accepts` does not admit, it fails `createSocialAuth` with
+   * `ERR_IMPROPERLY_CONFIGURED` naming the key and saying what to do `instead`, rather than being
+   * ignored. `accepts` admits the values that ask for what this port does anyway
+   * (`VERIFY_SSL: true`); `null` (PSA's None) is always admitted.
+   */
+  readonly unsupported?: {
+    readonly instead: string
+    readonly accepts?: (value: unknown) => boolean
+  }
 }
 
 const registry = new Map<string, SettingSpec>()

@@ -1,4 +1,4 @@
-import { InvalidSetting } from '../errors.js'
+import { ImproperlyConfigured, InvalidSetting } from '../errors.js'
 import { knownSettings, type SettingSpec, type SettingType } from './schema.js'
 import type { Settings } from './resolver.js'
 
@@ -52,12 +52,23 @@ const checks: Record<SettingType, [(v: unknown) => boolean, string]> = {
   any: [() => true, 'anything'],
 }
 
-/** Checks every known setting's type; throws {@link InvalidSetting} naming the first bad one. */
+/**
+ * Checks every known setting's type; throws {@link InvalidSetting} naming the first bad one. A
+ * PSA setting this port does not support (`SettingSpec.unsupported`) is refused first, with
+ * {@link ImproperlyConfigured} naming it and what to use instead: its type may be one PSA has
+ * and we do not (`VERIFY_SSL` holding a CA bundle path).
+ */
 export function validateSettings(settings: Settings): void {
   for (const [key, value] of Object.entries(settings)) {
     if (value === undefined || value === null) continue
     const known = resolveSettingName(key)
     if (!known) continue
+    const { unsupported } = known.spec
+    if (unsupported && !unsupported.accepts?.(value)) {
+      throw new ImproperlyConfigured(
+        `${key} (a PSA setting) is not supported: ${unsupported.instead}`,
+      )
+    }
     const [ok, expected] = checks[known.spec.type]
     if (!ok(value)) throw new InvalidSetting(key, expected)
     const { min } = known.spec
