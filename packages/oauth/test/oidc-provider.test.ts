@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import {
-  createSocialAuth,
-  memoryStorage,
-  type LoginInfo,
-  type Settings,
-  type SocialAuthError,
-} from '@social-auth/core'
+import { type LoginInfo, type SocialAuthError } from '@social-auth/core'
 import { createTestStrategy } from '@social-auth/core/testing'
 import { decodeJwt } from 'jose'
 import { clearDiscoveryCache, oidc, refreshAccessToken } from '../src/index.js'
@@ -17,48 +11,7 @@ import {
   startProvider,
   type TestProvider,
 } from './support/oidc-provider.js'
-
-const APP = 'http://myapp.com'
-
-async function engine(
-  provider: TestProvider,
-  extra: Settings = {},
-  backends = [oidc()],
-  storage = memoryStorage(),
-) {
-  const social = await createSocialAuth({
-    settings: {
-      AUTHENTICATION_BACKENDS: backends,
-      SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: provider.issuer,
-      SOCIAL_AUTH_OIDC_KEY: CLIENT_ID,
-      SOCIAL_AUTH_OIDC_SECRET: CLIENT_SECRET,
-      LOGIN_REDIRECT_URL: '/profile',
-      LOGIN_URL: '/',
-      ...extra,
-    },
-    storage,
-  })
-  return { social, storage }
-}
-
-/** begin → the provider's login and consent → complete, as a browser would. */
-async function login(
-  social: Awaited<ReturnType<typeof engine>>['social'],
-  name: string,
-  account: string,
-) {
-  const strategy = createTestStrategy()
-  const logins: LoginInfo[] = []
-  const started = await social.begin(strategy.request({ method: 'POST', body: {} }), name)
-  if (started.type !== 'redirect') throw new Error('begin did not redirect')
-  const callback = await authorizeAtProvider(started.url, `${APP}/complete/${name}/`, account)
-  const done = await social.complete(
-    strategy.request({ method: 'GET', query: Object.fromEntries(callback.searchParams) }),
-    name,
-    { login: (info) => void logins.push(info) },
-  )
-  return { started: new URL(started.url), callback, done, logins, strategy }
-}
+import { APP, loginAt as login, oidcEngine as engine } from './support/oidc-engine.js'
 
 describe('the oidc backend against oidc-provider', () => {
   let provider: TestProvider

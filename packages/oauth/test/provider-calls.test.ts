@@ -1,28 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import {
-  createSocialAuth,
-  memoryStorage,
-  type LoginInfo,
-  type Settings,
-  type SocialAuthError,
-} from '@social-auth/core'
-import { createTestStrategy } from '@social-auth/core/testing'
-import { clearDiscoveryCache, oidc, refreshAccessToken } from '../src/index.js'
+import type { Settings, SocialAuthError } from '@social-auth/core'
+import { clearDiscoveryCache, refreshAccessToken } from '../src/index.js'
 import { DEFAULT_USER_AGENT } from '../src/provider-fetch.js'
-import {
-  authorizeAtProvider,
-  CLIENT_ID,
-  CLIENT_SECRET,
-  signingKey,
-  startProvider,
-  type TestProvider,
-} from './support/oidc-provider.js'
+import { signingKey, startProvider, type TestProvider } from './support/oidc-provider.js'
+import { APP, loginAt, oidcEngine } from './support/oidc-engine.js'
 
 // What the real provider (oidc-provider on 127.0.0.1) receives from the oidc backend: every
 // back-channel call — discovery, token, userinfo, JWKS, refresh, revocation — is ours, and
 // the JWKS fetch keeps to REQUESTS_TIMEOUT as the others do.
 
-const APP = 'http://myapp.com'
 const REDIRECT_URI = `${APP}/complete/oidc/`
 
 /** The provider's back-channel endpoints (oidc-provider's defaults), by request path. */
@@ -64,37 +50,9 @@ async function recordingProvider(options: { stallJwks?: boolean } = {}): Promise
   return seen
 }
 
-async function engine(settings: Settings = {}) {
-  const storage = memoryStorage()
-  const social = await createSocialAuth({
-    settings: {
-      AUTHENTICATION_BACKENDS: [oidc()],
-      SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: provider!.issuer,
-      SOCIAL_AUTH_OIDC_KEY: CLIENT_ID,
-      SOCIAL_AUTH_OIDC_SECRET: CLIENT_SECRET,
-      LOGIN_REDIRECT_URL: '/profile',
-      LOGIN_URL: '/',
-      ...settings,
-    },
-    storage,
-  })
-  return { social, storage }
-}
-
-/** begin → the provider's login and consent → complete, as a browser would. */
-async function login(social: Awaited<ReturnType<typeof engine>>['social'], account: string) {
-  const strategy = createTestStrategy()
-  const logins: LoginInfo[] = []
-  const started = await social.begin(strategy.request({ method: 'POST', body: {} }), 'oidc')
-  if (started.type !== 'redirect') throw new Error('begin did not redirect')
-  const callback = await authorizeAtProvider(started.url, REDIRECT_URI, account)
-  const done = await social.complete(
-    strategy.request({ method: 'GET', query: Object.fromEntries(callback.searchParams) }),
-    'oidc',
-    { login: (info) => void logins.push(info) },
-  )
-  return { done, logins, strategy }
-}
+const engine = (settings: Settings = {}) => oidcEngine(provider!, settings)
+const login = (social: Awaited<ReturnType<typeof engine>>['social'], account: string) =>
+  loginAt(social, 'oidc', account)
 
 describe('the User-Agent the provider sees', () => {
   it('is USER_AGENT on discovery, token, userinfo, JWKS, refresh and revocation', async () => {

@@ -131,6 +131,13 @@ describe('the passport bridge, both ways, in an express + express-session + pass
       : undefined,
   )
 
+  /** Linking GitHub asks for a confirmation first (`confirm=yes` on the resume). */
+  const confirmLink = partialStep<PipelineContext>(async ({ backend, request, current_partial }) =>
+    backend.name === 'github' && request.confirm !== 'yes'
+      ? redirect(`/terms?partial_token=${current_partial!.token}`)
+      : undefined,
+  )
+
   async function start(
     settings: Settings = {},
     options: {
@@ -386,12 +393,6 @@ describe('the passport bridge, both ways, in an express + express-session + pass
 
   it('sends a signed-in user on to a paused step rather than reporting a finished link', async () => {
     // Linking GitHub to an account signed in with Acme asks for a confirmation first.
-    const confirmLink = partialStep<PipelineContext>(
-      async ({ backend, request, current_partial }) =>
-        backend.name === 'github' && request.confirm !== 'yes'
-          ? redirect(`/terms?partial_token=${current_partial!.token}`)
-          : undefined,
-    )
     const pipeline = pausedBefore(createUser, confirmLink)
     const { app } = await start({ SOCIAL_AUTH_PIPELINE: pipeline }, { stock: true })
     const browser = new Browser()
@@ -508,12 +509,6 @@ describe('the passport bridge, both ways, in an express + express-session + pass
   })
 
   it('reports a finished link although the session still holds an abandoned pause', async () => {
-    const confirmLink = partialStep<PipelineContext>(
-      async ({ backend, request, current_partial }) =>
-        backend.name === 'github' && request.confirm !== 'yes'
-          ? redirect(`/terms?partial_token=${current_partial!.token}`)
-          : undefined,
-    )
     const pipeline = pausedBefore(createUser, confirmLink)
     const { app } = await start({ SOCIAL_AUTH_PIPELINE: pipeline })
     const browser = new Browser()
