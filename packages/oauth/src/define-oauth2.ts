@@ -7,6 +7,7 @@ import {
   AuthIssuerMismatch,
   AuthInvalidResponse,
   ImproperlyConfigured,
+  InvalidSetting,
   randomToken,
   redirect,
   type BackendCall,
@@ -38,6 +39,7 @@ import {
   type ProviderAnswer,
   type ProviderRead,
 } from './provider-fetch.js'
+import { settingSource } from './setting-source.js'
 import { tokenExtraData } from './token-extra-data.js'
 import { saveTransaction, takeTransaction, type LoginTransaction } from './transactions.js'
 import { isLoopback } from './url-policy.js'
@@ -195,6 +197,30 @@ export interface OAuth2Backend extends BackendDefinition {
 const MAX_USER_DATA_BYTES = 1_048_576
 
 type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic'
+const CLIENT_AUTH_METHODS: ReadonlySet<unknown> = new Set([
+  'client_secret_post',
+  'client_secret_basic',
+])
+
+/**
+ * `TOKEN_ENDPOINT_AUTH_METHOD`, refused at start-up unless it is one we send: any other
+ * (`private_key_jwt`, a typo) used to become client_secret_post without a word, sending the
+ * secret in a way the provider may not accept, or should not receive.
+ */
+function clientAuthMethod(
+  backend: BoundBackend,
+  settings?: SettingsResolver,
+): ClientAuthMethod | undefined {
+  const method = backend.setting<unknown>('TOKEN_ENDPOINT_AUTH_METHOD')
+  if (method === undefined || method === null) return undefined
+  if (!CLIENT_AUTH_METHODS.has(method)) {
+    throw new InvalidSetting(
+      settingSource('TOKEN_ENDPOINT_AUTH_METHOD', backend, settings),
+      '"client_secret_post" or "client_secret_basic"',
+    )
+  }
+  return method as ClientAuthMethod
+}
 
 function credentials(
   backend: BoundBackend,
@@ -297,10 +323,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   async function provider(backend: BoundBackend): Promise<ProviderConfiguration> {
     const endpoints = await spec.endpoints(backend)
     const { clientId, clientSecret } = credentials(backend, spec)
-    const method =
-      backend.setting<ClientAuthMethod | undefined>('TOKEN_ENDPOINT_AUTH_METHOD') ??
-      spec.clientAuth ??
-      'client_secret_post'
+    const method = clientAuthMethod(backend) ?? spec.clientAuth ?? 'client_secret_post'
     const timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
     // openid-client checks an id_token before our own verification does: it must accept the
     // algorithms and clock skew the settings name, or it refuses (or admits) first.
@@ -566,6 +589,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
     ...(spec.callbackParameters ? { callbackParameters: spec.callbackParameters } : {}),
     setup({ backend, settings }) {
       credentials(backend, spec)
+      clientAuthMethod(backend, settings)
       usePkce(backend)
       // Refused here, at start-up, rather than at the first login that verifies an id_token.
       jwtLeeway(backend, settings)

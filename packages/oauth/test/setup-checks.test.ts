@@ -202,3 +202,23 @@ describe('PSA settings this package does not support (psa.md §2.7)', () => {
     }
   })
 })
+
+describe('TOKEN_ENDPOINT_AUTH_METHOD checked at start-up', () => {
+  it('refuses a method this package does not send (it became client_secret_post silently)', async () => {
+    for (const value of ['private_key_jwt', 'client_secret_jwt', 'none', 'client-secret-basic']) {
+      const err = await refusal({ SOCIAL_AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD: value })
+      expect([err.code, err.setting]).toEqual([
+        'ERR_INVALID_SETTING',
+        'SOCIAL_AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD',
+      ])
+    }
+  })
+
+  it('accepts client_secret_post, client_secret_basic, and null', async () => {
+    for (const value of ['client_secret_post', 'client_secret_basic', null]) {
+      await expect(
+        start({ SOCIAL_AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD: value }),
+      ).resolves.toBeDefined()
+    }
+  })
+})
