@@ -54,7 +54,7 @@ describe('settings lookup (psa.md §1.4)', () => {
     expect(settings.has('SANITIZE_REDIRECTS', 'dummy')).toBe(false)
   })
 
-  it('reads a setting’s fallback, in its own PSA order, only when no name of the setting is set (PSA: REQUESTS_TIMEOUT or URLOPEN_TIMEOUT)', () => {
+  it('reads a setting’s fallback, in its own PSA order, when the setting is unset or falsy (PSA: REQUESTS_TIMEOUT or URLOPEN_TIMEOUT)', () => {
     defineSettings({
       TEST_NEW_NAME: {
         type: 'number',
@@ -81,6 +81,17 @@ describe('settings lookup (psa.md §1.4)', () => {
     expect(
       new SettingsResolver({ SOCIAL_AUTH_TEST_OLD_NAME: 4 }).sourceOf('TEST_NEW_NAME', 'dummy'),
     ).toBe('SOCIAL_AUTH_TEST_OLD_NAME')
+    // `NEW or OLD`: a falsy value of the setting (None, 0) gives way to the fallback's…
+    expect(read({ SOCIAL_AUTH_TEST_NEW_NAME: null, SOCIAL_AUTH_TEST_OLD_NAME: 4 })).toBe(4)
+    expect(read({ SOCIAL_AUTH_DUMMY_TEST_NEW_NAME: 0, TEST_OLD_NAME: 2 })).toBe(2)
+    expect(
+      new SettingsResolver({ TEST_NEW_NAME: null, TEST_OLD_NAME: 2 }).sourceOf(
+        'TEST_NEW_NAME',
+        'dummy',
+      ),
+    ).toBe('TEST_OLD_NAME')
+    // …and stands when the fallback is not set.
+    expect(read({ SOCIAL_AUTH_TEST_NEW_NAME: null }, 9)).toBeNull()
   })
 
   it('returns PSA’s defaults for unset engine settings (§2.7)', () => {

@@ -52,7 +52,7 @@ defineSettings({
   URLOPEN_TIMEOUT: {
     type: 'number',
     scope: 'backend',
-    doc: 'PSA’s older name of REQUESTS_TIMEOUT, read when that is not set.',
+    doc: 'PSA’s older name of REQUESTS_TIMEOUT, read when that is unset, null or 0.',
   },
   USER_AGENT: { type: 'string', scope: 'backend', doc: 'User-Agent sent to providers.' },
   TOKEN_ENDPOINT_AUTH_METHOD: {

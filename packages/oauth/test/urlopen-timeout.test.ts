@@ -72,6 +72,17 @@ describe('URLOPEN_TIMEOUT', () => {
     expect(elapsed).toBeLessThan(3000)
   })
 
+  it('applies when REQUESTS_TIMEOUT is None or 0, which would otherwise mean no deadline at all', async () => {
+    for (const none of [null, 0]) {
+      const { done, elapsed } = await hangingLogin({
+        SOCIAL_AUTH_REQUESTS_TIMEOUT: none,
+        SOCIAL_AUTH_URLOPEN_TIMEOUT: 0.3,
+      })
+      expect(done).toMatchObject({ url: '/?error=ERR_AUTH_UNREACHABLE_PROVIDER&backend=oidc' })
+      expect(elapsed).toBeLessThan(3000)
+    }
+  })
+
   it('is type-checked at start-up like REQUESTS_TIMEOUT', async () => {
     await expect(engine({ SOCIAL_AUTH_OIDC_URLOPEN_TIMEOUT: '30' })).rejects.toMatchObject({
       code: 'ERR_INVALID_SETTING',

@@ -10,6 +10,8 @@ export type Settings = Readonly<Record<string, unknown>>
 
 interface Lookup {
   readonly names: readonly string[]
+  /** How many of `names` are the setting's own; the rest are its `fallback`'s. */
+  readonly own: number
   readonly default: unknown
 }
 
@@ -18,9 +20,10 @@ const MAX_LOOKUPS = 2_000
 
 /**
  * Reads settings in PSA's lookup order: `SOCIAL_AUTH_<BACKEND>_<NAME>`, then
- * `SOCIAL_AUTH_<NAME>`, then `<NAME>` (then, for a setting with a `fallback`, that setting's
- * names). The first name that is *present* wins, even when its value is `false` or `null` (as
- * in PSA); otherwise the caller's default, then the spec's.
+ * `SOCIAL_AUTH_<NAME>`, then `<NAME>`. The first name that is *present* wins, even when its
+ * value is `false` or `null` (as in PSA); otherwise the caller's default, then the spec's. A
+ * setting with a `fallback` is read as PSA reads it, `NEW or OLD`: when its own value is
+ * missing or falsy (`null`, `0`, `''`, `false`), the fallback setting's value wins if set.
  * A name holding `undefined` counts as absent: `SOCIAL_AUTH_X: process.env.X` with X unset
  * must not shadow a global value or switch a safe default (SANITIZE_REDIRECTS) off.
  *
@@ -48,11 +51,24 @@ export class SettingsResolver {
   /** Looks a setting up; see the class summary for the order. */
   get<T = unknown>(name: string, options: { backend?: string; default?: T } = {}): T {
     const lookup = this.#lookup(name, options.backend)
-    for (const candidate of lookup.names) {
-      if (isSet(this.#values, candidate)) return this.#values[candidate] as T
-    }
+    const found = this.#find(lookup)
+    if (found !== undefined) return this.#values[found] as T
     if ('default' in options) return options.default as T
     return lookup.default as T
+  }
+
+  /** The name the value comes from; see the class summary. */
+  #find(lookup: Lookup): string | undefined {
+    const { names, own } = lookup
+    for (let i = 0; i < names.length; i++) {
+      const candidate = names[i]!
+      if (!isSet(this.#values, candidate)) continue
+      if (i >= own || own === names.length || this.#values[candidate]) return candidate
+      // A falsy value of the setting itself gives way to its fallback's, when that is set.
+      for (let j = own; j < names.length; j++) if (isSet(this.#values, names[j]!)) return names[j]
+      return candidate
+    }
+    return undefined
   }
 
   /** Whether any name in the lookup order is set. */
@@ -62,7 +78,7 @@ export class SettingsResolver {
 
   /** The concrete name the value of `name` comes from (`SOCIAL_AUTH_OSSO_PIPELINE`), if any. */
   sourceOf(name: string, backend?: string): string | undefined {
-    return this.#lookup(name, backend).names.find((n) => isSet(this.#values, n))
+    return this.#find(this.#lookup(name, backend))
   }
 
   // The names to try depend only on (name, backend), and a login asks for dozens of settings:
@@ -74,13 +90,15 @@ export class SettingsResolver {
     if (lookup) return lookup
     const spec = settingSpec(name)
     const fallback = spec?.fallback
+    const own = settingNames(name, backend, spec?.scope ?? 'backend')
     lookup = {
       names: [
-        ...settingNames(name, backend, spec?.scope ?? 'backend'),
+        ...own,
         ...(fallback
           ? settingNames(fallback, backend, settingSpec(fallback)?.scope ?? 'backend')
           : []),
       ],
+      own: own.length,
       default: spec?.default,
     }
     if (this.#lookupCount >= MAX_LOOKUPS) {

@@ -40,8 +40,8 @@ export interface SettingSpec {
    */
   readonly redirect?: boolean
   /**
-   * An older setting read when no name of this one is set, in its own lookup order, before any
-   * default: PSA reads `REQUESTS_TIMEOUT or URLOPEN_TIMEOUT`.
+   * An older setting read, in its own lookup order and before any default, when this one is
+   * unset or falsy (`null`, `0`, `''`, `false`): PSA reads `REQUESTS_TIMEOUT or URLOPEN_TIMEOUT`.
    */
   readonly fallback?: string
   /**
