@@ -85,6 +85,15 @@ describe('disconnect (PSA behaviours 44–49)', () => {
     )
   })
 
+  it('removes the last login method when the app took allowed_to_disconnect out of its pipeline, as in PSA', async () => {
+    const t = await setup({
+      SOCIAL_AUTH_DISCONNECT_PIPELINE: ['get_entries', 'revoke_tokens', 'disconnect'],
+    })
+    const user = await userWith(t, ['1'], {})
+    expect(location(await disconnect(t, user))).toBe('http://myapp.com/success')
+    expect(await t.storage.user.getSocialAuthForUser(user)).toEqual([])
+  })
+
   it('removes only the association with the given id (47)', async () => {
     const t = await setup()
     const user = await userWith(t, ['1', '2'])

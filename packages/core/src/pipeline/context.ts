@@ -81,6 +81,8 @@ export interface DisconnectContext extends PipelineServices {
   /** `storage.user`, inside the disconnect's transaction (PSA `user_storage`). */
   readonly user_storage: Storage['user']
   association_id?: UserId | undefined
+  /** Set by `allowed_to_disconnect`: the `disconnect` step checks again before it deletes. */
+  allowed_to_disconnect?: boolean
   entries?: UserSocialAuth[]
   request: RequestData
   pipeline_index: number

@@ -3,10 +3,14 @@ import { NotAllowedToDisconnect } from '../../errors.js'
 import { socialAccount } from '../../events.js'
 import type { DisconnectContext, StepResult } from '../context.js'
 
-/** Refuses to remove the user's last way to log in. */
+/**
+ * Refuses to remove the user's last way to log in, and asks the `disconnect` step to check
+ * again, under the storage's lock, just before it deletes.
+ */
 export async function allowedToDisconnect(ctx: DisconnectContext): Promise<StepResult> {
   const allowed = await ctx.storage.user.allowedToDisconnect(ctx.user, ctx.name, ctx.association_id)
   if (!allowed) throw new NotAllowedToDisconnect({ backend: ctx.name })
+  return { allowed_to_disconnect: true }
 }
 
 /** The associations to remove: all of this provider's, or the one with `association_id`. */
@@ -32,15 +36,18 @@ export async function revokeTokens(ctx: DisconnectContext): Promise<StepResult> 
 }
 
 /**
- * Removes the entries, after checking again, under the storage's lock on the user, that a
- * way to log in remains: two disconnects of one user (one per provider) would otherwise both
- * pass `allowed_to_disconnect` and leave none. The lock is taken here, not in that first
- * check, because `revoke_tokens` calls the provider in between.
+ * Removes the entries. When `allowed_to_disconnect` ran, it first checks again, under the
+ * storage's lock on the user, that a way to log in remains: two disconnects of one user (one
+ * per provider) would otherwise both pass that step and leave none. The lock is taken here,
+ * not in the first check, because `revoke_tokens` calls the provider in between. A pipeline
+ * without `allowed_to_disconnect` (an app whose users have ways to log in that the storage
+ * does not know) deletes without a check, as in PSA.
  */
 export async function disconnect(ctx: DisconnectContext): Promise<StepResult> {
   const entries = ctx.entries ?? []
   if (
     entries.length > 0 &&
+    ctx.allowed_to_disconnect === true &&
     !(await ctx.storage.user.allowedToDisconnect(ctx.user, ctx.name, ctx.association_id, {
       beforeDelete: true,
     }))
