@@ -63,6 +63,8 @@ describe('safe_link_by_email', () => {
     // …is asked to confirm the identity the paused link names (it may not be theirs)…
     const page = signedIn.type === 'html' ? signedIn.html : ''
     expect(page).toContain('Link your lax account?')
+    // Readable on a phone, where such links are often opened.
+    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">')
     // Named by its login at the provider, never by the email that matched this account.
     expect(page).toContain('Link the lax account “someone” to this account')
     expect(page).toContain('lax did not confirm that its email address is yours')

@@ -74,7 +74,7 @@ function confirmationPage(
   text: ConfirmationText,
 ): ActionResponse {
   return html(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(text.title)}</title></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(text.title)}</title></head>
 <body><main>
 <h1>${escapeHtml(text.title)}</h1>
 <p>${escapeHtml(text.message)}</p>
