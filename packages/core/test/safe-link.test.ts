@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { createTestStrategy } from '../src/testing/index.js'
 import {
   PENDING_LINK_SESSION_KEY,
+  partialStep,
+  redirect,
   type PipelineContext,
   type PipelineStep,
   type StepResult,
@@ -80,6 +82,53 @@ describe('safe_link_by_email', () => {
     expect(accounts.map((a) => `${a.provider}:${a.uid}`).sort()).toEqual(['dummy:1', 'lax:lax-7'])
     expect(await allUsers(t.storage)).toHaveLength(1)
     expect(browser.session.get(PENDING_LINK_SESSION_KEY)).toBeUndefined()
+  })
+
+  it('links after the existing method’s own sign-in paused and resumed (a second factor, say)', async () => {
+    // The existing method asks for a code once per browser, as a second-factor step would.
+    const askForCode = partialStep<PipelineContext>(async function askForCode(ctx) {
+      if (ctx.request.code === '123456') return undefined
+      return redirect(`/code?partial_token=${ctx.current_partial!.token}`)
+    })
+    const t = await setup(
+      {
+        SOCIAL_AUTH_LAX_PIPELINE: PIPELINE,
+        SOCIAL_AUTH_DUMMY_PIPELINE: [...PIPELINE, askForCode],
+      },
+      { backends: [dummy(), dummy({ name: 'lax' })] },
+    )
+    const owner = new URL(location(await login(t, { account: EXISTING })), 'http://myapp.com')
+    t.strategy.request({
+      method: 'POST',
+      body: { partial_token: owner.searchParams.get('partial_token')!, code: '123456' },
+    })
+    await complete(t)
+    const browser = createTestStrategy()
+    expect(
+      location(await login(t, { backend: 'lax', account: NEW_IDENTITY, strategy: browser })),
+    ).toBe('/login?link=lax&reason=email_not_verified')
+    // The existing method's sign-in pauses for its code, in the browser that holds the link…
+    const asked = new URL(
+      location(await login(t, { account: EXISTING, strategy: browser })),
+      'http://myapp.com',
+    )
+    expect(asked.pathname).toBe('/code')
+    browser.request({
+      method: 'POST',
+      body: { partial_token: asked.searchParams.get('partial_token')!, code: '123456' },
+    })
+    const signedIn = await complete(t, { strategy: browser })
+    // …and once it is done, the paused identity is offered, then linked.
+    browser.request({ method: 'POST', body: confirmationFields(signedIn) })
+    const linked = await complete(t, {
+      backend: 'lax',
+      strategy: browser,
+      user: t.logins.at(-1)!.user,
+    })
+    expect(location(linked)).toBe('/success')
+    expect(String((await t.storage.user.getSocialAuth('lax', 'lax-7'))?.user_id)).toBe(
+      String(t.logins[0]!.user.id),
+    )
   })
 
   it('links nothing when the person does not confirm: a link or a forged nonce is refused', async () => {
