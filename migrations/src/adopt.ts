@@ -6,7 +6,7 @@
  */
 import { ImproperlyConfigured } from '@social-auth/core'
 import type { Knex } from 'knex'
-import { schemaDialect, timestampColumn, type SchemaDialect } from './dialect.js'
+import { SQLITE_ISO_FORMAT, schemaDialect, timestampColumn, type SchemaDialect } from './dialect.js'
 import { sqliteAffinity, tableShape, type ColumnShape, type TableShape } from './introspect.js'
 import type { AdoptSource, MigrationOptions } from './options.js'
 
@@ -62,7 +62,6 @@ const SQLITE_AFFINITIES: Record<PlainKind, readonly string[]> = {
 }
 
 // The store's timestamp format on SQLite (the migrations' defaults use it too).
-const ISO_FORMAT = '%Y-%m-%dT%H:%M:%fZ'
 
 function refuse(table: string, detail: string): ImproperlyConfigured {
   return new ImproperlyConfigured(`Cannot adopt social-app-django's ${table}: ${detail}`)
@@ -148,9 +147,14 @@ function checkUserKey(spec: AdoptedTable, shape: TableShape, options: MigrationO
   }
 }
 
-async function countNonObjects(knex: Knex, table: string, column: string): Promise<number> {
+async function countNonObjects(
+  knex: Knex,
+  dialect: SchemaDialect,
+  table: string,
+  column: string,
+): Promise<number> {
   const query =
-    schemaDialect(knex) === 'postgresql'
+    dialect === 'postgresql'
       ? knex(table).whereNotNull(column).whereRaw(`jsonb_typeof(??) <> 'object'`, [column])
       : knex(table)
           .whereNotNull(column)
@@ -170,8 +174,13 @@ async function countDuplicates(knex: Knex, table: string, columns: string[]): Pr
   return Number(row?.n ?? 0)
 }
 
-async function addTimestampColumn(knex: Knex, table: string, column: string): Promise<void> {
-  if (schemaDialect(knex) === 'postgresql') {
+async function addTimestampColumn(
+  knex: Knex,
+  dialect: SchemaDialect,
+  table: string,
+  column: string,
+): Promise<void> {
+  if (dialect === 'postgresql') {
     await knex.raw('alter table ?? add column ?? timestamptz not null default CURRENT_TIMESTAMP', [
       table,
       column,
@@ -191,9 +200,9 @@ async function addTimestampColumn(knex: Knex, table: string, column: string): Pr
  */
 async function normalizeSqliteTimestamps(knex: Knex, table: string, column: string): Promise<void> {
   await knex.raw(
-    `update ?? set ?? = strftime('${ISO_FORMAT}', ??)
-      where typeof(??) = 'text' and strftime('${ISO_FORMAT}', ??) is not null
-        and ?? is not strftime('${ISO_FORMAT}', ??)`,
+    `update ?? set ?? = strftime('${SQLITE_ISO_FORMAT}', ??)
+      where typeof(??) = 'text' and strftime('${SQLITE_ISO_FORMAT}', ??) is not null
+        and ?? is not strftime('${SQLITE_ISO_FORMAT}', ??)`,
     [table, column, column, column, column, column, column],
   )
 }
@@ -243,7 +252,7 @@ export async function adoptExistingTable(
   checkUserKey(spec, shape, options)
   for (const column of spec.jsonObjects ?? []) {
     if (missing.includes(column)) continue
-    const count = await countNonObjects(knex, spec.table, column)
+    const count = await countNonObjects(knex, dialect, spec.table, column)
     if (count > 0) {
       throw refuse(
         spec.table,
@@ -264,10 +273,12 @@ export async function adoptExistingTable(
     }
   }
 
-  for (const column of missing) await addTimestampColumn(knex, spec.table, column)
+  for (const column of missing) await addTimestampColumn(knex, dialect, spec.table, column)
   if (dialect === 'postgresql') {
     for (const column of spec.widen ?? []) {
-      if (['smallint', 'integer'].includes(shape.columns.get(column)?.type ?? '')) {
+      // checkColumns accepted an integer type: only a narrower one than bigint is widened.
+      const type = shape.columns.get(column)?.type
+      if (type !== undefined && type !== 'bigint') {
         await knex.raw('alter table ?? alter column ?? type bigint', [spec.table, column])
       }
     }

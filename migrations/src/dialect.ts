@@ -14,13 +14,19 @@ export function schemaDialect(knex: Knex): SchemaDialect {
 }
 
 /**
+ * SQLite's `strftime` format of the timestamps the store writes (ISO 8601 to the millisecond,
+ * `2024-05-01T10:00:00.123Z`): defaults and rewritten rows use it, so rows compare as text.
+ */
+export const SQLITE_ISO_FORMAT = '%Y-%m-%dT%H:%M:%fZ'
+
+/**
  * The default of a timestamp column. SQLite keeps timestamps as text; the store writes ISO
  * 8601 strings, so the default uses the same format and rows compare correctly as text.
  */
 export function nowDefault(knex: Knex): Knex.Raw {
   return schemaDialect(knex) === 'postgresql'
     ? knex.raw('CURRENT_TIMESTAMP')
-    : knex.raw("(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")
+    : knex.raw(`(strftime('${SQLITE_ISO_FORMAT}', 'now'))`)
 }
 
 /** Adds a JSON object column: jsonb on PostgreSQL, JSON text on SQLite; `{}` by default. */

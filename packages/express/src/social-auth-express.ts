@@ -231,8 +231,8 @@ export function socialAuthExpress(
     // A link on another site is a top-level GET that carries the Lax cookie: submitting this
     // form (and its CSRF token) by itself would let that site start a login, or link its own
     // identity to a signed-in user. Only this site's pages and the person (a typed or
-    // bookmarked URL) get the page that submits itself; anyone else gets a Continue button.
-    // A typed or bookmarked URL counts too: the page carries only the fields it allows.
+    // bookmarked URL: the page carries only the fields it allows) get the page that submits
+    // itself; anyone else gets a Continue button.
     const here = madeHere(provenance(req), appLocation(req, config.publicUrl).origin, {
       typedUrl: true,
     })

@@ -1,18 +1,6 @@
 /** What moving from social-app-django needs on the store's side: Django's user table. */
-import { randomInt } from 'node:crypto'
+import { unusablePassword } from '@social-auth/core'
 import type { UserTableOptions } from './user-table.js'
-
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-
-/**
- * Django's unusable password (`make_password(None)`): `!` and 40 random characters. Django
- * refuses any password starting with `!`, and so does `allowedToDisconnect`.
- */
-function unusablePassword(): string {
-  let suffix = ''
-  for (let i = 0; i < 40; i++) suffix += ALPHABET[randomInt(ALPHABET.length)]
-  return `!${suffix}`
-}
 
 /**
  * Django's `auth_user` table (`django.contrib.auth`'s `User`, the default of social-app-django's

@@ -144,52 +144,37 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
       return true
     },
 
-    allowedToDisconnect(user, backendName, associationId, options = {}) {
+    async allowedToDisconnect(user, backendName, associationId, options = {}) {
       // The check before the delete locks the user's row (see the core `disconnect` step):
       // a second disconnect of this user waits for the first to commit, then (READ COMMITTED
       // reads the latest commit at each statement) sees what is left. NO KEY UPDATE still lets
       // an association insert's foreign-key check through. SQLite has no row locks (knex drops
       // the clause); its BEGIN IMMEDIATE serialises the two transactions already.
-      return anotherLoginMethod(
-        user.id,
-        (query) => {
+      const lock = options.beforeDelete === true
+      const password = users.columns.password
+      if (isPlausibleUserId(users, user.id) && (password !== null || lock)) {
+        const row = (await db(users.table)
+          .select(password === null ? users.id : `${password} as password`)
+          .where(users.id, user.id)
+          .modify((query) => {
+            if (lock) void query.forNoKeyUpdate()
+          })
+          .first()) as { password?: unknown } | undefined
+        if (hasUsablePassword(row?.password)) return true
+      }
+      const other = await table()
+        .select('id')
+        .where('user_id', user.id)
+        .modify((query) => {
           if (associationId === undefined) void query.whereNot('provider', backendName)
           else void query.whereNot('id', associationId)
-        },
-        { lock: options.beforeDelete === true },
-      )
+        })
+        .first<{ id: unknown } | undefined>()
+      return other !== undefined
     },
 
     async disconnect(entry) {
       await table().where('id', entry.id).delete()
     },
-  }
-
-  /**
-   * Whether the user keeps a way to log in: a usable password, or an association that
-   * `others` selects.
-   */
-  async function anotherLoginMethod(
-    userId: UserSocialAuth['user_id'],
-    others: (query: Knex.QueryBuilder) => void,
-    options: { readonly lock?: boolean } = {},
-  ): Promise<boolean> {
-    const password = users.columns.password
-    if (isPlausibleUserId(users, userId) && (password !== null || options.lock === true)) {
-      const row = (await db(users.table)
-        .select(password === null ? users.id : `${password} as password`)
-        .where(users.id, userId)
-        .modify((query) => {
-          if (options.lock === true) void query.forNoKeyUpdate()
-        })
-        .first()) as { password?: unknown } | undefined
-      if (hasUsablePassword(row?.password)) return true
-    }
-    const other = await table()
-      .select('id')
-      .where('user_id', userId)
-      .modify(others)
-      .first<{ id: unknown } | undefined>()
-    return other !== undefined
   }
 }

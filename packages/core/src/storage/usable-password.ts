@@ -1,3 +1,5 @@
+import { randomString } from '../random.js'
+
 /** Django's `UNUSABLE_PASSWORD_PREFIX`: `set_unusable_password()` stores `!` + random text. */
 const UNUSABLE_PASSWORD_PREFIX = '!'
 
@@ -19,4 +21,17 @@ const UNUSABLE_PASSWORD_PREFIX = '!'
  */
 export function hasUsablePassword(stored: unknown): boolean {
   return typeof stored === 'string' && stored !== '' && !stored.startsWith(UNUSABLE_PASSWORD_PREFIX)
+}
+
+/**
+ * A password no one can sign in with, as Django's `make_password(None)` stores it: `!` and 40
+ * random characters. {@link hasUsablePassword} refuses it.
+ *
+ * @example
+ * ```ts
+ * hasUsablePassword(unusablePassword()) // false
+ * ```
+ */
+export function unusablePassword(): string {
+  return `${UNUSABLE_PASSWORD_PREFIX}${randomString(40)}`
 }
