@@ -592,7 +592,6 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       clientAuthMethod(backend, settings)
       usePkce(backend)
       // Refused here, at start-up, rather than at the first login that verifies an id_token.
-      jwtLeeway(backend, settings)
       idTokenMaxAge(backend, settings)
       if (spec.openid) oidcRequestParameters(backend, settings)
       spec.setup?.(backend, settings)

@@ -17,7 +17,7 @@ const FREE_TEXT = ['UI_LOCALES', 'ID_TOKEN_HINT', 'LOGIN_HINT', 'ACR_VALUES'] as
 /**
  * PSA's `OpenIdConnectAuth.auth_params`: the optional request parameters from the settings,
  * checked as PSA checks them — `DISPLAY` one of page, popup, touch, wap; `PROMPT` space-separated
- * none, login, consent, select_account; `MAX_AGE` ≥ 0; the others not blank. PSA raises
+ * none, login, consent, select_account; the others not blank (`MAX_AGE` ≥ 0 is the setting's own `min`). PSA raises
  * `AuthInvalidParameter` at each login; here a refused value is `ERR_INVALID_SETTING` naming the
  * key, and the backend's setup calls this so that it fails start-up. Unset or `null` (PSA's None):
  * not sent.
@@ -47,11 +47,8 @@ export function oidcRequestParameters(
   }
 
   const maxAge = read('MAX_AGE')
-  if (maxAge !== undefined && maxAge !== null) {
-    if (typeof maxAge !== 'number' || !(maxAge >= 0) || !Number.isFinite(maxAge))
-      throw refuse('MAX_AGE', 'a number of seconds ≥ 0')
-    params.max_age = String(maxAge)
-  }
+  // A number of seconds ≥ 0: the setting's type and `min`, checked at start-up.
+  if (typeof maxAge === 'number') params.max_age = String(maxAge)
 
   for (const name of FREE_TEXT) {
     const value = read(name)

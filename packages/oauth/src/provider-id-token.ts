@@ -19,18 +19,10 @@ const MAX_LEEWAY_SECONDS = 60
 
 /**
  * `JWT_LEEWAY`: the seconds of clock skew allowed on id_token times, at most 60 (a larger value
- * counts as 60). A negative (or NaN) value is refused: taking it as 0 hid a setting that
- * cannot be what the app meant. `settings` (at start-up) lets the error name the key it read.
+ * counts as 60). A negative one fails start-up (the setting's `min`).
  */
-export function jwtLeeway(backend: BoundBackend, settings?: SettingsResolver): number {
-  const seconds = backend.setting<number>('JWT_LEEWAY', 1)
-  if (!(seconds >= 0)) {
-    throw new InvalidSetting(
-      settingSource('JWT_LEEWAY', backend, settings),
-      'a number of seconds ≥ 0 (above 60 counts as 60)',
-    )
-  }
-  return Math.min(seconds, MAX_LEEWAY_SECONDS)
+export function jwtLeeway(backend: BoundBackend): number {
+  return Math.min(backend.setting<number>('JWT_LEEWAY', 1), MAX_LEEWAY_SECONDS)
 }
 
 /**

@@ -101,11 +101,13 @@ defineSettings({
   JWT_LEEWAY: {
     type: 'number',
     default: 1,
+    min: 0,
     scope: 'backend',
     doc: 'Seconds of clock skew allowed (≥ 0; above 60 counts as 60).',
   },
   MAX_AGE: {
     type: 'number',
+    min: 0,
     scope: 'backend',
     doc: 'OIDC `max_age` (≥ 0); `auth_time` is then required and checked.',
   },
