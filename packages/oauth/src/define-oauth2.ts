@@ -316,15 +316,14 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
   const configurations = new Map<string, Promise<ProviderConfiguration>>()
 
   const fetchOptions = (backend: BoundBackend) => providerFetchOptions(backend, spec.fetch)
-  const fetchFor = (backend: BoundBackend): client.CustomFetch =>
-    providerFetch(fetchOptions(backend))
   const readerFor = (backend: BoundBackend): ProviderRead => providerRead(fetchOptions(backend))
 
   async function provider(backend: BoundBackend): Promise<ProviderConfiguration> {
     const endpoints = await spec.endpoints(backend)
     const { clientId, clientSecret } = credentials(backend, spec)
     const method = clientAuthMethod(backend) ?? spec.clientAuth ?? 'client_secret_post'
-    const timeout = backend.setting<number>('REQUESTS_TIMEOUT', 5)
+    const fetchSettings = fetchOptions(backend)
+    const timeout = fetchSettings.timeoutSeconds
     // openid-client checks an id_token before our own verification does: it must accept the
     // algorithms and clock skew the settings name, or it refuses (or admits) first.
     const algorithms = spec.openid
@@ -336,7 +335,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
       clientId,
       clientSecret,
       method,
-      fetchOptions(backend).userAgent,
+      fetchSettings.userAgent,
       timeout,
       algorithms,
       leeway,
@@ -355,7 +354,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
             { [client.clockTolerance]: leeway },
             auth,
             {
-              [client.customFetch]: fetchFor(backend),
+              [client.customFetch]: providerFetch(fetchSettings),
               timeout,
               ...(isLoopback(issuerUrl) && issuerUrl.protocol === 'http:'
                 ? { execute: [client.allowInsecureRequests] }
@@ -391,7 +390,7 @@ export function defineOAuth2(spec: OAuth2Spec): OAuth2Backend {
           },
           auth,
         )
-        config[client.customFetch] = fetchFor(backend)
+        config[client.customFetch] = providerFetch(fetchSettings)
         // The provider fetch applies REQUESTS_TIMEOUT itself (see providerFetch).
         config.timeout = 0
         const urls = [
