@@ -1,3 +1,4 @@
+import type { Request } from 'express'
 import session, { type SessionData } from 'express-session'
 import type { Knex } from 'knex'
 
@@ -55,6 +56,11 @@ export class KnexSessionStore extends session.Store {
    * moments ago with an expiry this store knows.
    */
   private readonly written = new WeakMap<object, { sid: string; expires: number }>()
+  /**
+   * Sessions `regenerate` made, to the id they replace: their first `set` moves the old row to
+   * the new id (one write where express-session does a delete, then an insert).
+   */
+  private readonly replacing = new WeakMap<object, string>()
 
   constructor(knex: Knex, options: KnexSessionStoreOptions = {}) {
     super()
@@ -143,12 +149,52 @@ export class KnexSessionStore extends session.Store {
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
     const expires = this.expiryOf(sess)
     this.run(async () => {
-      await this.knex(this.tableName)
-        .insert({ sid, sess: JSON.stringify(sess), expires })
-        .onConflict('sid')
-        .merge(['sess', 'expires'])
+      const json = JSON.stringify(sess)
+      const previous = this.replacing.get(sess)
+      // The old id stops working in the same statement that makes the new one.
+      const moved =
+        previous !== undefined &&
+        (await this.knex(this.tableName)
+          .where({ sid: previous })
+          .update({ sid, sess: json, expires })) > 0
+      if (!moved) {
+        await this.knex(this.tableName)
+          .insert({ sid, sess: json, expires })
+          .onConflict('sid')
+          .merge(['sess', 'expires'])
+      }
+      this.replacing.delete(sess)
       this.written.set(sess, { sid, expires })
     }, callback)
+  }
+
+  /**
+   * A new session id for the request (login: session fixation). The old row is not deleted
+   * here: the new session's first `set` moves it to the new id, and if the request ends without
+   * saving the new session, the old row is deleted then. Either way the old id is dead once the
+   * response is sent.
+   */
+  override regenerate(req: Request, callback: (err?: unknown) => void): void {
+    // express-session gives its store `generate` when the middleware is set up.
+    const generate = (this as { generate?: (req: Request) => void }).generate
+    if (!generate) {
+      super.regenerate(req, callback)
+      return
+    }
+    const previous = req.sessionID
+    generate.call(this, req)
+    const fresh = req.session
+    this.replacing.set(fresh, previous)
+    const dropUnsaved = (): void => {
+      if (this.replacing.get(fresh) !== previous) return
+      this.replacing.delete(fresh)
+      this.destroy(previous, (err) => {
+        if (err) this.emit('error', err)
+      })
+    }
+    if (req.res) req.res.once('close', dropUnsaved)
+    else dropUnsaved()
+    callback()
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {

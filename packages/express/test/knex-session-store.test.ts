@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import express from 'express'
 import knex, { type Knex } from 'knex'
 import type { SessionData } from 'express-session'
-import { KnexSessionStore } from '../src/index.js'
+import { KnexSessionStore, sessionMiddleware } from '../src/index.js'
 import { TestBrowser } from '../src/testing/index.js'
 import { login, startTestApp } from './helpers.js'
 import { postgresUrl } from './postgres.js'
@@ -162,11 +165,8 @@ describe('session writes of a login', () => {
       statements.length = 0
       const done = await browser.get(`${app.url}/complete/dummy/?code=ada&state=${state}`)
       expect(done.location).toBe(`${app.url}/done`)
-      // The old id's row goes, the new one is written once (not again at the response's end).
-      expect(sessionWrites()).toEqual([
-        expect.stringMatching(/^delete/i),
-        expect.stringMatching(/^insert/i),
-      ])
+      // The old id's row moves to the new id in one write (not again at the response's end).
+      expect(sessionWrites()).toEqual([expect.stringMatching(/^update .* set `sid` = /i)])
       const me = await browser.get(`${app.url}/me`, { headers: { accept: 'application/json' } })
       expect(me.json<{ user: { username: string } }>().user.username).toBe('ada')
       // That one write holds what the engine set after the login, too.
@@ -178,6 +178,79 @@ describe('session writes of a login', () => {
       store.close()
       await db.destroy()
     }
+  })
+})
+
+describe.each(databases)('a new session id (regenerate) on %s', (_name, connect) => {
+  let db: Knex
+  let server: Server
+  let url: string
+  let store: KnexSessionStore
+  beforeAll(async () => {
+    db = connect()
+    await db.schema.dropTableIfExists('social_auth_session_regen')
+    store = new KnexSessionStore(db, {
+      tableName: 'social_auth_session_regen',
+      pruneIntervalSeconds: 0,
+    })
+    const app = express()
+    app.use(sessionMiddleware({ secret: 'regenerate-test', store }))
+    app.post('/remember', (req, res) => {
+      req.session.socialAuth = { values: { remembered: 'yes' } }
+      res.send(req.sessionID)
+    })
+    // A login: a new id that carries data, saved before the answer.
+    app.post('/log-in', (req, res, next) => {
+      req.session.regenerate((err) => {
+        if (err) return next(err)
+        req.session.socialAuth = { userId: 7 }
+        req.session.save((saveErr) => (saveErr ? next(saveErr) : res.send(req.sessionID)))
+      })
+    })
+    // A reset: a new, empty id that express-session never saves.
+    app.post('/reset', (req, res, next) => {
+      req.session.regenerate((err) => (err ? next(err) : res.send('reset')))
+    })
+    server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+    })
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve))
+    store.close()
+    await db.schema.dropTableIfExists('social_auth_session_regen')
+    await db.destroy()
+  })
+
+  const rowOf = (sid: string): Promise<{ sess: string } | undefined> =>
+    db<{ sid: string; sess: string }>('social_auth_session_regen').where({ sid }).first()
+
+  it('moves the row to the new id when the new session is saved: the old id is dead', async () => {
+    const browser = new TestBrowser()
+    const old = (await browser.post(`${url}/remember`, {})).text
+    expect(await rowOf(old)).toBeDefined()
+    const fresh = (await browser.post(`${url}/log-in`, {})).text
+    expect(fresh).not.toBe(old)
+    expect(await rowOf(old)).toBeUndefined()
+    expect(JSON.parse((await rowOf(fresh))!.sess)).toMatchObject({ socialAuth: { userId: 7 } })
+  })
+
+  it('deletes the old row when the request ends without saving the new session', async () => {
+    const browser = new TestBrowser()
+    const old = (await browser.post(`${url}/remember`, {})).text
+    expect((await browser.post(`${url}/reset`, {})).text).toBe('reset')
+    // The delete runs as the response closes; give it its turn.
+    for (let i = 0; i < 50 && (await rowOf(old)); i++) await new Promise((r) => setTimeout(r, 10))
+    expect(await rowOf(old)).toBeUndefined()
+  })
+
+  it('inserts the new session when the old row is already gone', async () => {
+    const browser = new TestBrowser()
+    const old = (await browser.post(`${url}/remember`, {})).text
+    await db('social_auth_session_regen').where({ sid: old }).delete()
+    const fresh = (await browser.post(`${url}/log-in`, {})).text
+    expect(JSON.parse((await rowOf(fresh))!.sess)).toMatchObject({ socialAuth: { userId: 7 } })
   })
 })
 
