@@ -235,7 +235,12 @@ describe('cross-site request forgery (RFC 6749 §10.12)', () => {
 describe('session fixation (OWASP ASVS 3.2.1)', () => {
   it('replaces a session id planted before the login, and the planted id is worthless afterwards', async () => {
     const attacker = new TestBrowser()
-    await signInPage(attacker, stack)
+    // The sign-in page stores nothing; starting a login gives the attacker a stored session.
+    const begun = await attacker.post(`${stack.appUrl}/begin/osso`, {
+      _csrf: (await signInPage(attacker, stack)).csrf,
+      email: 'attacker@example.com',
+    })
+    expect(begun.location?.startsWith(stack.ossoUrl)).toBe(true)
     const planted = attacker.cookie(stack.appUrl, 'sid')!
     expect(planted).toBeDefined()
 

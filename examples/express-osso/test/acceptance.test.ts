@@ -30,7 +30,9 @@ describe('the sign-in page', () => {
     const form = findForm(page.text, { id: 'sso-form' })
     expect(form).toMatchObject({ method: 'post', action: '/begin/osso' })
     expect(form.names).toEqual(expect.arrayContaining(['email', '_csrf']))
-    expect(form.fields._csrf).toMatch(/^[A-Za-z0-9]{43}$/)
+    // A masked token bound to the visitor's CSRF cookie: the page stores no session.
+    expect(form.fields._csrf).toMatch(/^[A-Za-z0-9_-]{86}$/)
+    expect(page.headers.get('set-cookie')).toMatch(/^sa_csrf=/)
     expect(page.text).toContain('<label for="email">Work email</label>')
     expect(page.text).not.toContain('Other ways to sign in')
   })

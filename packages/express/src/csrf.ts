@@ -1,5 +1,6 @@
 import type { Request } from 'express'
 import { randomString, timingSafeEqualStrings } from '@social-auth/core'
+import { cookieCsrfToken, cookieCsrfValid } from './csrf-cookie.js'
 import { peekSessionData, sessionData } from './session-data.js'
 
 /** The form field that carries the CSRF token (`<input type="hidden" name="_csrf">`). */
@@ -8,8 +9,11 @@ export const CSRF_FIELD = '_csrf'
 export const CSRF_HEADER = 'x-csrf-token'
 
 /**
- * This session's CSRF token, created on first use. Forms that start, link, unlink or end a
- * login embed it; a POST without it is refused (security.md: login CSRF).
+ * The CSRF token for this request's forms. Forms that start, link, unlink or end a login embed
+ * it; a POST without it is refused (security.md: login CSRF). A signed-in session keeps its
+ * token in the session (created on first use, replaced at each login). An anonymous visitor's
+ * token is bound to a secret in a cookie (`sa_csrf`, as Django's `csrftoken`), so a sign-in page
+ * writes no session: only starting a login does.
  *
  * @example
  * ```ts
@@ -17,17 +21,28 @@ export const CSRF_HEADER = 'x-csrf-token'
  * ```
  */
 export function csrfToken(req: Request): string {
+  const peeked = peekSessionData(req)
+  // A session that already has a token keeps it: pages rendered earlier still carry it.
+  if (!peeked?.csrf && peeked?.userId === undefined) return cookieCsrfToken(req)
   const data = sessionData(req)
-  data.csrf ??= randomString(43)
+  data.csrf ||= randomString(43)
   return data.csrf
 }
 
-/** True when the request carries this session's token in the body field or the header. */
+/**
+ * True when the request carries, in the body field or the header, this session's token or,
+ * for a session nobody is signed in to, a token bound to this browser's CSRF cookie.
+ */
 export function csrfValid(req: Request): boolean {
-  const expected = peekSessionData(req)?.csrf
-  if (typeof expected !== 'string' || expected === '') return false
   const body = req.body as Record<string, unknown> | undefined
   const fromBody = body && typeof body === 'object' ? body[CSRF_FIELD] : undefined
   const given = typeof fromBody === 'string' ? fromBody : req.get(CSRF_HEADER)
-  return typeof given === 'string' && given !== '' && timingSafeEqualStrings(expected, given)
+  if (typeof given !== 'string' || given === '') return false
+  const data = peekSessionData(req)
+  const expected = data?.csrf
+  if (typeof expected === 'string' && expected !== '' && timingSafeEqualStrings(expected, given))
+    return true
+  // A signed-in session accepts its own token only: a cookie planted by a sibling subdomain
+  // (over http, where `__Host-` is unavailable) must not act for the account.
+  return data?.userId === undefined && cookieCsrfValid(req, given)
 }

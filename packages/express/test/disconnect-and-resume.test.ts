@@ -19,6 +19,24 @@ describe('POST /disconnect/:backend[/:associationId]', () => {
     }
   })
 
+  it('refuses a signed-in session a token bound to a CSRF cookie (a planted cookie acts for nobody)', async () => {
+    const app = await startTestApp()
+    try {
+      // The attacker's own cookie secret and a token made for it.
+      const attacker = new TestBrowser()
+      const token = await csrf(attacker, app.url)
+      const secret = attacker.cookies('127.0.0.1').get('sa_csrf')!.value
+      const browser = new TestBrowser()
+      await login(browser, app, 'first')
+      await login(browser, app, 'second')
+      browser.setCookie(app.url, 'sa_csrf', secret)
+      const res = await browser.post(`${app.url}/disconnect/dummy/`, { _csrf: token })
+      expect(queryOf(res)).toEqual({ error: 'ERR_REQUEST_FORBIDDEN', backend: 'dummy' })
+    } finally {
+      await app.close()
+    }
+  })
+
   it('refuses to remove the only way to log in, and removes one of two', async () => {
     const app = await startTestApp()
     try {

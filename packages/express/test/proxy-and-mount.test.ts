@@ -39,17 +39,22 @@ describe('behind a proxy', () => {
     const app = await startTestApp({ publicUrl: 'https://app.example.com', trustProxy: true })
     try {
       const browser = new TestBrowser()
-      const res = await browser.get(`${app.url}/csrf`, {
-        headers: { 'x-forwarded-proto': 'https' },
-      })
-      // __Host-: a browser takes it only from this host over https (no planted sessions).
-      expect(res.headers.get('set-cookie')).toMatch(/^__Host-sid=[^;]+; Path=\/; /)
-      expect(res.headers.get('set-cookie')).not.toMatch(/Domain=/i)
+      const headers = { 'x-forwarded-proto': 'https' }
+      const page = await browser.get(`${app.url}/csrf`, { headers })
+      // __Host-: a browser takes it only from this host over https (no planted tokens or
+      // sessions).
+      expect(page.headers.get('set-cookie')).toMatch(/^__Host-sa_csrf=[^;]+; Path=\/; /)
+      const begun = await browser.post(`${app.url}/begin/dummy/`, { _csrf: page.text }, { headers })
+      expect(begun.headers.get('set-cookie')).toMatch(/^__Host-sid=[^;]+; Path=\/; /)
+      for (const res of [page, begun]) expect(res.headers.get('set-cookie')).not.toMatch(/Domain=/i)
       expect(browser.cookies('127.0.0.1').has('sid')).toBe(false)
-      const cookie = browser.cookies('127.0.0.1').get('__Host-sid')!
-      expect(cookie.secure).toBe(true)
-      expect(cookie.httpOnly).toBe(true)
-      expect(cookie.sameSite).toBe('Lax')
+      expect(browser.cookies('127.0.0.1').has('sa_csrf')).toBe(false)
+      for (const name of ['__Host-sid', '__Host-sa_csrf']) {
+        const cookie = browser.cookies('127.0.0.1').get(name)!
+        expect(cookie.secure).toBe(true)
+        expect(cookie.httpOnly).toBe(true)
+        expect(cookie.sameSite).toBe('Lax')
+      }
     } finally {
       await app.close()
     }
@@ -61,10 +66,36 @@ describe('behind a proxy', () => {
       const browser = new TestBrowser()
       const headers = { 'x-forwarded-proto': 'https' }
       const token = (await browser.get(`${app.url}/csrf`, { headers })).text
-      expect(browser.cookies('127.0.0.1').get('__Host-sid')!.secure).toBe(true)
-      // So the sign-in form's token is this session's, and the sign-in starts.
+      expect(browser.cookies('127.0.0.1').get('__Host-sa_csrf')!.secure).toBe(true)
+      // So the browser sends the sign-in form's cookie back, and the sign-in starts.
       const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: token }, { headers })
       expect(started.location).toMatch(/^https:\/\/dummy\.example\/oauth\/authorize\?/)
+      expect(browser.cookies('127.0.0.1').get('__Host-sid')!.secure).toBe(true)
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('reads the CSRF cookie only under its __Host- name over https: a plain-http answer cannot plant it', async () => {
+    const app = await startTestApp({ publicUrl: 'https://app.example.com', trustProxy: true })
+    try {
+      const browser = new TestBrowser()
+      const headers = { 'x-forwarded-proto': 'https' }
+      const token = (await browser.get(`${app.url}/csrf`, { headers })).text
+      const secret = browser.cookies('127.0.0.1').get('__Host-sa_csrf')!.value
+      const attempt = (cookie: string) =>
+        fetch(`${app.url}/begin/dummy/`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: token }).toString(),
+        })
+      expect((await attempt(`sa_csrf=${secret}`)).headers.get('location')).toContain(
+        'error=ERR_REQUEST_FORBIDDEN',
+      )
+      expect((await attempt(`__Host-sa_csrf=${secret}`)).headers.get('location')).toMatch(
+        /^https:\/\/dummy\.example\//,
+      )
     } finally {
       await app.close()
     }
@@ -76,8 +107,9 @@ describe('behind a proxy', () => {
       const browser = new TestBrowser()
       const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'edge.example.com' }
       const token = (await browser.get(`${app.url}/csrf`, { headers })).text
-      expect(browser.cookies('127.0.0.1').get('sid')!.secure).toBe(true)
+      expect(browser.cookies('127.0.0.1').get('__Host-sa_csrf')!.secure).toBe(true)
       const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: token }, { headers })
+      expect(browser.cookies('127.0.0.1').get('sid')!.secure).toBe(true)
       expect(new URL(started.location!).searchParams.get('redirect_uri')).toBe(
         'https://edge.example.com/complete/dummy/',
       )

@@ -148,6 +148,36 @@ describe('POST /begin/:backend', () => {
     expect(queryOf(res).error).toBe('ERR_REQUEST_FORBIDDEN')
   })
 
+  it('refuses a token whose CSRF cookie is missing, planted or malformed, and the bare secret', async () => {
+    const browser = new TestBrowser()
+    const token = (await browser.get(`${app.url}/csrf`)).text
+    const secret = browser.cookies('127.0.0.1').get('sa_csrf')!.value
+    const post = (cookie: string | undefined, csrf = token, headers: Record<string, string> = {}) =>
+      fetch(`${app.url}/begin/dummy/`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(cookie === undefined ? {} : { cookie }),
+          ...headers,
+        },
+        body: new URLSearchParams({ _csrf: csrf }).toString(),
+      })
+    const refused = (res: Response): string | null =>
+      new URL(res.headers.get('location') ?? 'http://x/', app.url).searchParams.get('error')
+    expect((await post(`sa_csrf=${secret}`)).headers.get('location')).toMatch(/^https:\/\/dummy/)
+    expect(refused(await post(undefined))).toBe('ERR_REQUEST_FORBIDDEN')
+    // Another well-formed secret (one an attacker planted) does not unmask this token.
+    const planted = Buffer.alloc(32, 7).toString('base64url')
+    expect(refused(await post(`sa_csrf=${planted}`))).toBe('ERR_REQUEST_FORBIDDEN')
+    expect(refused(await post(`sa_csrf=${secret}x`))).toBe('ERR_REQUEST_FORBIDDEN')
+    expect(refused(await post(`sa_csrf=${secret}`, `${token.slice(0, -1)}A`))).toBe(
+      'ERR_REQUEST_FORBIDDEN',
+    )
+    // The secret itself is not a token: a page that leaks its cookie value forges nothing.
+    expect(refused(await post(`sa_csrf=${secret}`, secret))).toBe('ERR_REQUEST_FORBIDDEN')
+  })
+
   it('accepts the token in the X-CSRF-Token header and answers JSON errors to JSON clients', async () => {
     const browser = new TestBrowser()
     const token = (await browser.get(`${app.url}/csrf`)).text
@@ -200,10 +230,11 @@ describe('POST /begin/:backend', () => {
 describe('GET /complete/:backend', () => {
   it('logs the user in with a new session id and redirects to LOGIN_REDIRECT_URL', async () => {
     const browser = new TestBrowser()
-    await browser.get(`${app.url}/csrf`)
+    const started = await begin(browser, app)
     const before = sessionIdOf(browser, app.url)
     expect(before).toBeDefined()
-    const done = await login(browser, app, 'grace')
+    const state = new URL(started.location!).searchParams.get('state')!
+    const done = await browser.get(`${app.url}/complete/dummy/?code=grace&state=${state}`)
     expect(done.status).toBe(302)
     expect(done.location).toBe(`${app.url}/done`)
     const after = sessionIdOf(browser, app.url)
@@ -326,11 +357,27 @@ describe('loginRequired and logout', () => {
 describe('session cookies', () => {
   it('are HttpOnly and SameSite=Lax, and not Secure over plain http', async () => {
     const browser = new TestBrowser()
-    await browser.get(`${app.url}/csrf`)
-    const cookie = browser.cookies('127.0.0.1').get('sid')!
-    expect(cookie.httpOnly).toBe(true)
-    expect(cookie.sameSite).toBe('Lax')
-    expect(cookie.secure).toBe(false)
+    await begin(browser, app)
+    for (const name of ['sid', 'sa_csrf']) {
+      const cookie = browser.cookies('127.0.0.1').get(name)!
+      expect(cookie.httpOnly).toBe(true)
+      expect(cookie.sameSite).toBe('Lax')
+      expect(cookie.secure).toBe(false)
+    }
+  })
+
+  it('are not set by a sign-in form: its CSRF token lives in a cookie until a login starts', async () => {
+    const browser = new TestBrowser()
+    const first = (await browser.get(`${app.url}/csrf`)).text
+    expect(browser.cookies('127.0.0.1').has('sid')).toBe(false)
+    const secret = browser.cookies('127.0.0.1').get('sa_csrf')!.value
+    // Each form gets a freshly masked token (BREACH); the secret behind them stays.
+    const second = (await browser.get(`${app.url}/csrf`)).text
+    expect(second).not.toBe(first)
+    expect(browser.cookies('127.0.0.1').get('sa_csrf')!.value).toBe(secret)
+    const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: first })
+    expect(started.location).toMatch(/^https:\/\/dummy\.example\/oauth\/authorize\?/)
+    expect(browser.cookies('127.0.0.1').has('sid')).toBe(true)
   })
 })
 
