@@ -57,8 +57,8 @@ export class KnexSessionStore extends session.Store {
    */
   private readonly written = new WeakMap<object, { sid: string; expires: number }>()
   /**
-   * Sessions `regenerate` made, to the id they replace: their first `set` moves the old row to
-   * the new id (one write where express-session does a delete, then an insert).
+   * Sessions {@link renewSessionId} made, to the id they replace: their first `set` moves the
+   * old row to the new id (one write where express-session does a delete, then an insert).
    */
   private readonly replacing = new WeakMap<object, string>()
 
@@ -73,7 +73,7 @@ export class KnexSessionStore extends session.Store {
     const prune = options.pruneIntervalSeconds ?? 900
     if (prune > 0) {
       this.timer = setInterval(
-        () => void this.prune().catch((err: unknown) => this.emit('error', err)),
+        () => void this.prune().catch((err: unknown) => this.reportPruneFailure(err)),
         prune * 1000,
       )
       // Pruning must never keep a process alive that has nothing else to do.
@@ -107,6 +107,12 @@ export class KnexSessionStore extends session.Store {
   async prune(): Promise<number> {
     await this.ensureTable()
     return this.knex(this.tableName).where('expires', '<=', this.now()).delete()
+  }
+
+  // An 'error' event nobody listens to would end the process: a database blip must not.
+  private reportPruneFailure(err: unknown): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err)
+    else console.warn(`KnexSessionStore: pruning expired sessions failed: ${String(err)}`)
   }
 
   /** Stops the prune timer. */
@@ -169,32 +175,20 @@ export class KnexSessionStore extends session.Store {
   }
 
   /**
-   * A new session id for the request (login: session fixation). The old row is not deleted
-   * here: the new session's first `set` moves it to the new id, and if the request ends without
-   * saving the new session, the old row is deleted then. Either way the old id is dead once the
-   * response is sent.
+   * A new session id for a login (session fixation) whose session is saved before the
+   * response ends, as `logInSession` does: the new session's first `set` moves the old row to
+   * the new id in one write, where express-session's `regenerate` deletes it now and inserts
+   * the new one then. Until that write the old id keeps what it held before the login, never
+   * the new user; if the save fails, it keeps it, as if the login had not happened. Returns
+   * false (nothing done) when express-session has not given this store its `generate`.
    */
-  override regenerate(req: Request, callback: (err?: unknown) => void): void {
-    // express-session gives its store `generate` when the middleware is set up.
+  renewSessionId(req: Request): boolean {
     const generate = (this as { generate?: (req: Request) => void }).generate
-    if (!generate) {
-      super.regenerate(req, callback)
-      return
-    }
+    if (!generate) return false
     const previous = req.sessionID
     generate.call(this, req)
-    const fresh = req.session
-    this.replacing.set(fresh, previous)
-    const dropUnsaved = (): void => {
-      if (this.replacing.get(fresh) !== previous) return
-      this.replacing.delete(fresh)
-      this.destroy(previous, (err) => {
-        if (err) this.emit('error', err)
-      })
-    }
-    if (req.res) req.res.once('close', dropUnsaved)
-    else dropUnsaved()
-    callback()
+    this.replacing.set(req.session, previous)
+    return true
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {

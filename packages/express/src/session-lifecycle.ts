@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express'
 import type { Session } from 'express-session'
 import type { User } from '@social-auth/core'
+import { dropCookieSecret } from './csrf-cookie.js'
 import { sessionData } from './session-data.js'
 
 const promisify = (run: (done: (err?: unknown) => void) => void): Promise<void> =>
@@ -56,6 +57,11 @@ function saveOnlyChanges(req: Request): void {
   })
 }
 
+/** A store that can give a session a new id by moving its row when it is next saved. */
+interface RowMovingStore {
+  renewSessionId(req: Request): boolean
+}
+
 /**
  * Logs `user` in on the request's session without writing it (the caller saves, once, when the
  * response is decided): a new session id (session fixation), the data of an anonymous or
@@ -79,11 +85,13 @@ export async function logInSession(
       if (key !== 'cookie' && typeof value !== 'function') kept[key] = value
     }
   }
-  await promisify((done) => req.session.regenerate(done))
+  const store = req.sessionStore as Partial<RowMovingStore> | undefined
+  if (!store?.renewSessionId?.(req)) await promisify((done) => req.session.regenerate(done))
   saveOnlyChanges(req)
   Object.assign(req.session, kept)
   const data = sessionData(req)
   delete data.csrf
+  dropCookieSecret(req)
   data.userId = user.id
   if (sessionTimeoutSeconds !== undefined) setSessionLength(req.session, sessionTimeoutSeconds)
   req.user = user

@@ -181,7 +181,7 @@ describe('session writes of a login', () => {
   })
 })
 
-describe.each(databases)('a new session id (regenerate) on %s', (_name, connect) => {
+describe.each(databases)('a new session id at login on %s', (_name, connect) => {
   let db: Knex
   let server: Server
   let url: string
@@ -199,17 +199,30 @@ describe.each(databases)('a new session id (regenerate) on %s', (_name, connect)
       req.session.socialAuth = { values: { remembered: 'yes' } }
       res.send(req.sessionID)
     })
-    // A login: a new id that carries data, saved before the answer.
-    app.post('/log-in', (req, res, next) => {
-      req.session.regenerate((err) => {
-        if (err) return next(err)
-        req.session.socialAuth = { userId: 7 }
-        req.session.save((saveErr) => (saveErr ? next(saveErr) : res.send(req.sessionID)))
+    // A login: a new id that carries the user, saved before the answer.
+    app.post('/log-in', (req, res) => {
+      expect(store.renewSessionId(req)).toBe(true)
+      req.session.socialAuth = { userId: 7 }
+      req.session.save((err) => {
+        if (err) res.status(500).send('could not sign in')
+        else res.send(req.sessionID)
       })
     })
-    // A reset: a new, empty id that express-session never saves.
-    app.post('/reset', (req, res, next) => {
-      req.session.regenerate((err) => (err ? next(err) : res.send('reset')))
+    // A login whose session the store cannot write (a value JSON refuses).
+    app.post('/log-in-unsaveable', (req, res) => {
+      expect(store.renewSessionId(req)).toBe(true)
+      req.session.socialAuth = { userId: 7, values: { count: 1n } }
+      req.session.save((err) => {
+        if (err) res.status(500).send('could not sign in')
+        else res.send(req.sessionID)
+      })
+    })
+    // express-session's own regenerate: the old row goes at once.
+    app.post('/reset', (req, res) => {
+      req.session.regenerate((err) => {
+        if (err) res.status(500).send('could not reset')
+        else res.send('reset')
+      })
     })
     server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
@@ -226,7 +239,7 @@ describe.each(databases)('a new session id (regenerate) on %s', (_name, connect)
   const rowOf = (sid: string): Promise<{ sess: string } | undefined> =>
     db<{ sid: string; sess: string }>('social_auth_session_regen').where({ sid }).first()
 
-  it('moves the row to the new id when the new session is saved: the old id is dead', async () => {
+  it('moves the row to the new id in the save: the old id is dead, the new one signed in', async () => {
     const browser = new TestBrowser()
     const old = (await browser.post(`${url}/remember`, {})).text
     expect(await rowOf(old)).toBeDefined()
@@ -236,21 +249,30 @@ describe.each(databases)('a new session id (regenerate) on %s', (_name, connect)
     expect(JSON.parse((await rowOf(fresh))!.sess)).toMatchObject({ socialAuth: { userId: 7 } })
   })
 
-  it('deletes the old row when the request ends without saving the new session', async () => {
-    const browser = new TestBrowser()
-    const old = (await browser.post(`${url}/remember`, {})).text
-    expect((await browser.post(`${url}/reset`, {})).text).toBe('reset')
-    // The delete runs as the response closes; give it its turn.
-    for (let i = 0; i < 50 && (await rowOf(old)); i++) await new Promise((r) => setTimeout(r, 10))
-    expect(await rowOf(old)).toBeUndefined()
-  })
-
   it('inserts the new session when the old row is already gone', async () => {
     const browser = new TestBrowser()
     const old = (await browser.post(`${url}/remember`, {})).text
     await db('social_auth_session_regen').where({ sid: old }).delete()
     const fresh = (await browser.post(`${url}/log-in`, {})).text
     expect(JSON.parse((await rowOf(fresh))!.sess)).toMatchObject({ socialAuth: { userId: 7 } })
+  })
+
+  it('keeps the old id as it was, and tells the caller, when the save fails', async () => {
+    const browser = new TestBrowser()
+    const old = (await browser.post(`${url}/remember`, {})).text
+    const res = await browser.post(`${url}/log-in-unsaveable`, {})
+    expect(res.status).toBe(500)
+    // The pre-login session, not the user: the login did not happen.
+    expect(JSON.parse((await rowOf(old))!.sess)).toEqual(
+      expect.objectContaining({ socialAuth: { values: { remembered: 'yes' } } }),
+    )
+  })
+
+  it("leaves express-session's regenerate as it is: the old row goes at once", async () => {
+    const browser = new TestBrowser()
+    const old = (await browser.post(`${url}/remember`, {})).text
+    expect((await browser.post(`${url}/reset`, {})).text).toBe('reset')
+    expect(await rowOf(old)).toBeUndefined()
   })
 })
 
