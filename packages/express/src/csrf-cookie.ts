@@ -1,5 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Request } from 'express'
+import { CSRF_SECRET_BYTES } from './csrf-mask.js'
+import { secureCookies } from './secure-cookies.js'
 
 /**
  * The cookie that holds an anonymous visitor's CSRF secret (Django's `csrftoken`), so a
@@ -9,65 +11,61 @@ import type { Request } from 'express'
  */
 export const CSRF_COOKIE = 'sa_csrf'
 const HOST_CSRF_COOKIE = `__Host-${CSRF_COOKIE}`
-const SECRET_BYTES = 32
 const SECRET_FORM = /^[A-Za-z0-9_-]{43}$/
 
 // A secret made during this request, for the second form on the same page.
 const issued = new WeakMap<Request, Buffer>()
 
-// The session cookie's own decision (true for an https PUBLIC_URL, or `req.secure` under
-// express-session's `proxy` rule), so both cookies follow one notion of https.
-const overHttps = (req: Request): boolean => req.session?.cookie?.secure === true || req.secure
+const cookieName = (req: Request): string => (secureCookies(req) ? HOST_CSRF_COOKIE : CSRF_COOKIE)
 
-const cookieName = (req: Request): string => (overHttps(req) ? HOST_CSRF_COOKIE : CSRF_COOKIE)
-
-/** The secret this browser's cookie holds, if it is well formed. */
+/**
+ * The secret of this browser's cookie. The name must match exactly, after only the spaces and
+ * tabs RFC 6265 allows around it: `String.trim()` would also take a leading U+00A0, and a
+ * sibling subdomain can set `\xA0__Host-sa_csrf`, which a browser does not treat as a
+ * `__Host-` cookie. Two different values under the name (planted next to the real one, over
+ * http) are no secret at all.
+ */
 function secretFromCookie(req: Request): Buffer | undefined {
   const header = req.headers.cookie
   if (typeof header !== 'string') return undefined
   const name = cookieName(req)
+  let found: string | undefined
   for (const part of header.split(';')) {
     const at = part.indexOf('=')
-    if (at === -1 || part.slice(0, at).trim() !== name) continue
-    const value = part.slice(at + 1).trim()
-    return SECRET_FORM.test(value) ? Buffer.from(value, 'base64url') : undefined
+    if (at === -1 || part.slice(0, at).replace(/^[ \t]+|[ \t]+$/g, '') !== name) continue
+    const value = part.slice(at + 1).replace(/^[ \t]+|[ \t]+$/g, '')
+    if (!SECRET_FORM.test(value)) continue
+    if (found !== undefined && found !== value) return undefined
+    found = value
   }
-  return undefined
+  return found === undefined ? undefined : Buffer.from(found, 'base64url')
+}
+
+/** This browser's CSRF secret, set in a cookie on this response when it has none. */
+export function cookieSecret(req: Request): Buffer {
+  let secret = issued.get(req) ?? secretFromCookie(req)
+  if (!secret) {
+    secret = randomBytes(CSRF_SECRET_BYTES)
+    // A browser-session cookie: it only has to outlive the sign-in page that embeds a token.
+    req.res?.cookie(cookieName(req), secret.toString('base64url'), cookieOptions(req))
+  }
+  issued.set(req, secret)
+  return secret
+}
+
+/** The secret of this browser's cookie, if it has a well-formed one; never sets one. */
+export function existingCookieSecret(req: Request): Buffer | undefined {
+  return issued.get(req) ?? secretFromCookie(req)
 }
 
 /**
- * A CSRF token for an anonymous visitor, bound to the secret in their cookie (set on this
- * response when missing). Each call masks the secret with fresh random bytes, as Django does:
- * a compressed page that also reflects a visitor's input never repeats the same token
- * (BREACH).
+ * Forgets the browser's CSRF secret (at login, as Django rotates its token): the next
+ * anonymous form, after a logout, gets a new one.
  */
-export function cookieCsrfToken(req: Request): string {
-  let secret = issued.get(req) ?? secretFromCookie(req)
-  if (!secret) {
-    secret = randomBytes(SECRET_BYTES)
-    // A browser-session cookie: it only has to outlive the sign-in page that embeds a token.
-    req.res?.cookie(cookieName(req), secret.toString('base64url'), {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: overHttps(req),
-      path: '/',
-    })
-  }
-  issued.set(req, secret)
-  const mask = randomBytes(SECRET_BYTES)
-  const token = Buffer.allocUnsafe(SECRET_BYTES * 2)
-  mask.copy(token)
-  for (let i = 0; i < SECRET_BYTES; i++) token[SECRET_BYTES + i] = mask[i]! ^ secret[i]!
-  return token.toString('base64url')
+export function dropCookieSecret(req: Request): void {
+  issued.delete(req)
+  if (secretFromCookie(req)) req.res?.clearCookie(cookieName(req), cookieOptions(req))
 }
 
-/** True when `given` is a token {@link cookieCsrfToken} made for this browser's cookie. */
-export function cookieCsrfValid(req: Request, given: string): boolean {
-  const secret = secretFromCookie(req)
-  if (!secret || given.length !== 86) return false
-  const token = Buffer.from(given, 'base64url')
-  if (token.length !== SECRET_BYTES * 2) return false
-  const unmasked = Buffer.allocUnsafe(SECRET_BYTES)
-  for (let i = 0; i < SECRET_BYTES; i++) unmasked[i] = token[i]! ^ token[SECRET_BYTES + i]!
-  return timingSafeEqual(unmasked, secret)
-}
+const cookieOptions = (req: Request) =>
+  ({ httpOnly: true, sameSite: 'lax', secure: secureCookies(req), path: '/' }) as const

@@ -1,6 +1,7 @@
 import type { Request } from 'express'
-import { randomString, timingSafeEqualStrings } from '@social-auth/core'
-import { cookieCsrfToken, cookieCsrfValid } from './csrf-cookie.js'
+import { randomToken, timingSafeEqualStrings } from '@social-auth/core'
+import { cookieSecret, existingCookieSecret } from './csrf-cookie.js'
+import { maskSecret, secretBytes, unmasksTo } from './csrf-mask.js'
 import { peekSessionData, sessionData } from './session-data.js'
 
 /** The form field that carries the CSRF token (`<input type="hidden" name="_csrf">`). */
@@ -9,11 +10,29 @@ export const CSRF_FIELD = '_csrf'
 export const CSRF_HEADER = 'x-csrf-token'
 
 /**
- * The CSRF token for this request's forms. Forms that start, link, unlink or end a login embed
- * it; a POST without it is refused (security.md: login CSRF). A signed-in session keeps its
- * token in the session (created on first use, replaced at each login). An anonymous visitor's
- * token is bound to a secret in a cookie (`sa_csrf`, as Django's `csrftoken`), so a sign-in page
- * writes no session: only starting a login does.
+ * Whether the session holds anything beyond an anonymous sign-in in progress: a user signed in
+ * by social-auth, by passport or by the app itself (its own keys). Such a session keeps its
+ * CSRF secret in the session, and a cookie-bound token never acts for it.
+ */
+function sessionOwned(req: Request): boolean {
+  if (req.user !== undefined && req.user !== null) return true
+  const session = req.session as unknown as Record<string, unknown> | undefined
+  if (!session) return false
+  for (const key of Object.keys(session)) {
+    if (key === 'cookie') continue
+    if (key !== 'socialAuth') return true
+    if (peekSessionData(req)?.userId !== undefined) return true
+  }
+  return false
+}
+
+/**
+ * The CSRF token for this request's forms, masked afresh on every call (BREACH). Forms that
+ * start, link, unlink or end a login embed it; a POST without it is refused (security.md:
+ * login CSRF). A session that is signed in, or holds the app's own data, keeps its secret in
+ * the session (created on first use, replaced at each login). Any other visitor's secret
+ * lives in a cookie (`sa_csrf`, as Django's `csrftoken`), so a sign-in page writes no session:
+ * only starting a login does.
  *
  * @example
  * ```ts
@@ -21,28 +40,30 @@ export const CSRF_HEADER = 'x-csrf-token'
  * ```
  */
 export function csrfToken(req: Request): string {
-  const peeked = peekSessionData(req)
-  // A session that already has a token keeps it: pages rendered earlier still carry it.
-  if (!peeked?.csrf && peeked?.userId === undefined) return cookieCsrfToken(req)
+  if (!peekSessionData(req)?.csrf && !sessionOwned(req)) return maskSecret(cookieSecret(req))
   const data = sessionData(req)
-  data.csrf ||= randomString(43)
-  return data.csrf
+  data.csrf ||= randomToken(32)
+  return maskSecret(secretBytes(data.csrf))
 }
 
 /**
- * True when the request carries, in the body field or the header, this session's token or,
- * for a session nobody is signed in to, a token bound to this browser's CSRF cookie.
+ * True when the request carries, in the body field or the header, a token for this session's
+ * secret or, for a session nobody owns yet, for this browser's CSRF cookie.
  */
 export function csrfValid(req: Request): boolean {
   const body = req.body as Record<string, unknown> | undefined
   const fromBody = body && typeof body === 'object' ? body[CSRF_FIELD] : undefined
   const given = typeof fromBody === 'string' ? fromBody : req.get(CSRF_HEADER)
   if (typeof given !== 'string' || given === '') return false
-  const data = peekSessionData(req)
-  const expected = data?.csrf
-  if (typeof expected === 'string' && expected !== '' && timingSafeEqualStrings(expected, given))
-    return true
-  // A signed-in session accepts its own token only: a cookie planted by a sibling subdomain
-  // (over http, where `__Host-` is unavailable) must not act for the account.
-  return data?.userId === undefined && cookieCsrfValid(req, given)
+  const stored = peekSessionData(req)?.csrf
+  if (typeof stored === 'string' && stored !== '') {
+    if (unmasksTo(given, secretBytes(stored))) return true
+    // A page rendered before tokens were masked carries the secret itself.
+    if (timingSafeEqualStrings(stored, given)) return true
+  }
+  // A cookie planted by a sibling subdomain (over http, where `__Host-` is unavailable) must
+  // never act for a signed-in account.
+  if (sessionOwned(req)) return false
+  const secret = existingCookieSecret(req)
+  return secret !== undefined && unmasksTo(given, secret)
 }

@@ -1,5 +1,6 @@
 import session, { type SessionOptions, type Store } from 'express-session'
 import type { RequestHandler } from 'express'
+import { markHttpsSite } from './secure-cookies.js'
 
 /** Options of {@link sessionMiddleware}. */
 export interface SessionMiddlewareOptions {
@@ -41,7 +42,7 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
   const cookie = options.extra?.cookie
   const hostOnly =
     typeof cookie !== 'function' && (cookie?.path ?? '/') === '/' && cookie?.domain === undefined
-  return session({
+  const middleware = session({
     resave: false,
     saveUninitialized: false,
     // An https PUBLIC_URL means a TLS-terminating proxy in front. Without `trust proxy`
@@ -61,6 +62,12 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
       maxAge: (options.maxAgeSeconds ?? 14 * 24 * 3600) * 1000,
     },
   })
+  if (!https) return middleware
+  // The CSRF cookie follows the same rule, also where a request has no session (after logout).
+  return (req, res, next) => {
+    markHttpsSite(req)
+    return middleware(req, res, next)
+  }
 }
 
 const isHttps = (publicUrl: string | URL | undefined): boolean =>
