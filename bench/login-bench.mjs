@@ -3,7 +3,8 @@
 // baseline written with Express + passport-oauth2 + knex (bench/baselines/), both signing in
 // through one in-process osso-dev (autoLogin, so no HTML is parsed on its side).
 //
-// A login is what a browser does: GET / (the sign-in page, a CSRF token in a new session row),
+// A login is what a browser does: GET / (the sign-in page and its CSRF token: ours binds it to a
+// cookie and stores nothing, the baseline keeps it in a new session row),
 // POST /begin/osso (CSRF check, state + PKCE in the session, redirect), osso-dev's
 // /oauth/authorize (redirect back with a code), GET /complete/osso/ (state check, code
 // exchange, GET /oauth/me, find-or-create in one SQLite transaction, new session id, redirect
@@ -275,9 +276,14 @@ Full logins per second through \`examples/express-osso\` (**ours**) and through
 in SQLite). The baseline does the example's work: it renders the example's sign-in page with
 the example's template, sends the example's security headers (and no-store / no-referrer on
 the sign-in routes, as @social-auth/express does), and looks a new identity's email up before
-creating a user, as \`safe_link_by_email\` does. Each login: \`GET /\` (CSRF token, session
-row), \`POST /begin/osso\`, osso-dev's \`/oauth/authorize\`, \`GET /complete/osso/\` (state,
-code exchange, \`/oauth/me\`, the find-or-create transaction, a new session id). osso-dev,
+creating a user, as \`safe_link_by_email\` does. Each login: \`GET /\` (the sign-in page and
+its CSRF token), \`POST /begin/osso\`, osso-dev's \`/oauth/authorize\`, \`GET /complete/osso/\`
+(state, code exchange, \`/oauth/me\`, the find-or-create transaction, a new session id).
+Where the two differ by design: the baseline keeps the sign-in page's CSRF token in a new
+session row (csurf's default) and regenerates the session id at login as express-session does
+(delete the old row, insert the new); ours binds an anonymous visitor's token to a cookie, so
+its first session row is written by \`POST /begin\`, and \`KnexSessionStore\` moves the row to
+the new id in one write. Both are what each stack does out of the box. osso-dev,
 both apps and the load generator share one process and one event loop, so the absolute
 numbers are a floor; the ratio is the figure.
 Ours runs the example's pipeline as shipped (with \`safe_link_by_email\` and the custom
