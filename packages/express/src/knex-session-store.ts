@@ -1,6 +1,12 @@
 import type { Request } from 'express'
 import session, { type SessionData } from 'express-session'
 import type { Knex } from 'knex'
+import {
+  drivesBetterSqlite,
+  knexSessionRows,
+  sqliteSessionRows,
+  type SessionRows,
+} from './session-rows.js'
 
 /** Options of {@link KnexSessionStore}. */
 export interface KnexSessionStoreOptions {
@@ -16,13 +22,6 @@ export interface KnexSessionStoreOptions {
   readonly touchAfterSeconds?: number
   /** The clock, in milliseconds (tests inject one). */
   readonly now?: () => number
-}
-
-/** A row of the sessions table (bigint columns arrive as strings from pg). */
-interface SessionRow {
-  sid: string
-  sess: string
-  expires: number | string
 }
 
 type Callback<T = void> = (err?: unknown, value?: T) => void
@@ -42,6 +41,7 @@ type Callback<T = void> = (err?: unknown, value?: T) => void
 export class KnexSessionStore extends session.Store {
   readonly tableName: string
   private readonly knex: Knex
+  private readonly rows: SessionRows
   private readonly ttlMs: number
   private readonly touchAfterMs: number
   private readonly now: () => number
@@ -66,6 +66,10 @@ export class KnexSessionStore extends session.Store {
     super()
     this.knex = knex
     this.tableName = options.tableName ?? 'social_auth_session'
+    this.rows = (drivesBetterSqlite(knex) ? sqliteSessionRows : knexSessionRows)(
+      knex,
+      this.tableName,
+    )
     this.createTable = options.createTable ?? true
     this.ttlMs = (options.ttlSeconds ?? 86_400) * 1000
     this.touchAfterMs = (options.touchAfterSeconds ?? 60) * 1000
@@ -139,7 +143,7 @@ export class KnexSessionStore extends session.Store {
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
     this.run(
       async () => {
-        const row = await this.knex<SessionRow>(this.tableName).where({ sid }).first()
+        const row = await this.rows.find(sid)
         if (!row || Number(row.expires) <= this.now()) return null
         try {
           return JSON.parse(row.sess) as SessionData
@@ -158,17 +162,8 @@ export class KnexSessionStore extends session.Store {
       const json = JSON.stringify(sess)
       const previous = this.replacing.get(sess)
       // The old id stops working in the same statement that makes the new one.
-      const moved =
-        previous !== undefined &&
-        (await this.knex(this.tableName)
-          .where({ sid: previous })
-          .update({ sid, sess: json, expires })) > 0
-      if (!moved) {
-        await this.knex(this.tableName)
-          .insert({ sid, sess: json, expires })
-          .onConflict('sid')
-          .merge(['sess', 'expires'])
-      }
+      const moved = previous !== undefined && (await this.rows.move(previous, sid, json, expires))
+      if (!moved) await this.rows.upsert(sid, json, expires)
       this.replacing.delete(sess)
       this.written.set(sess, { sid, expires })
     }, callback)
@@ -192,9 +187,7 @@ export class KnexSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.run(async () => {
-      await this.knex(this.tableName).where({ sid }).delete()
-    }, callback)
+    this.run(() => this.rows.remove(sid), callback)
   }
 
   override touch(sid: string, sess: SessionData, callback?: () => void): void {
@@ -208,10 +201,7 @@ export class KnexSessionStore extends session.Store {
     this.run(
       async () => {
         // Only rows whose expiry moved enough are written: a read-only page view stays a read.
-        await this.knex(this.tableName)
-          .where({ sid })
-          .andWhere('expires', '<', expires - this.touchAfterMs)
-          .update({ expires })
+        await this.rows.extend(sid, expires, expires - this.touchAfterMs)
       },
       () => callback?.(),
     )
