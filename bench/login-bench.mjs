@@ -282,8 +282,9 @@ its CSRF token), \`POST /begin/osso\`, osso-dev's \`/oauth/authorize\`, \`GET /c
 Where the two differ by design: the baseline keeps the sign-in page's CSRF token in a new
 session row (csurf's default) and regenerates the session id at login as express-session does
 (delete the old row, insert the new); ours binds an anonymous visitor's token to a cookie, so
-its first session row is written by \`POST /begin\`, and \`KnexSessionStore\` moves the row to
-the new id in one write. Both are what each stack does out of the box. osso-dev,
+its first session row is written by \`POST /begin\`, \`KnexSessionStore\` moves the row to the
+new id in one write, and on SQLite it runs its session queries as prepared statements (through
+knex's pool, not its query builder). Both are what each stack does out of the box. osso-dev,
 both apps and the load generator share one process and one event loop, so the absolute
 numbers are a floor; the ratio is the figure.
 Ours runs the example's pipeline as shipped (with \`safe_link_by_email\` and the custom
