@@ -10,27 +10,24 @@ export const CSRF_FIELD = '_csrf'
 export const CSRF_HEADER = 'x-csrf-token'
 
 /**
- * Whether the session holds anything beyond an anonymous sign-in in progress: a user signed in
- * by social-auth, by passport or by the app itself (its own keys). Such a session keeps its
- * CSRF secret in the session, and a cookie-bound token never acts for it.
+ * Whether someone is signed in on this request: `req.user` (set by social-auth, passport or the
+ * app's own login middleware), or a user id that social-auth or passport keeps in the session.
+ * Such a session keeps its CSRF secret in the session, and a cookie-bound token never acts for
+ * it. Other data in a session (a return URL, flash messages) does not count: the sign-in form
+ * an anonymous visitor was given must still work.
  */
-function sessionOwned(req: Request): boolean {
+function signedIn(req: Request): boolean {
   if (req.user !== undefined && req.user !== null) return true
-  const session = req.session as unknown as Record<string, unknown> | undefined
-  if (!session) return false
-  for (const key of Object.keys(session)) {
-    if (key === 'cookie') continue
-    if (key !== 'socialAuth') return true
-    if (peekSessionData(req)?.userId !== undefined) return true
-  }
-  return false
+  if (peekSessionData(req)?.userId !== undefined) return true
+  const passport = (req.session as { passport?: { user?: unknown } } | undefined)?.passport
+  return passport?.user !== undefined && passport.user !== null
 }
 
 /**
  * The CSRF token for this request's forms, masked afresh on every call (BREACH). Forms that
  * start, link, unlink or end a login embed it; a POST without it is refused (security.md:
- * login CSRF). A session that is signed in, or holds the app's own data, keeps its secret in
- * the session (created on first use, replaced at each login). Any other visitor's secret
+ * login CSRF). A signed-in session keeps its secret in the session (created on first use,
+ * replaced at each login). Any other visitor's secret
  * lives in a cookie (`sa_csrf`, as Django's `csrftoken`), so a sign-in page writes no session:
  * only starting a login does.
  *
@@ -40,7 +37,7 @@ function sessionOwned(req: Request): boolean {
  * ```
  */
 export function csrfToken(req: Request): string {
-  if (!peekSessionData(req)?.csrf && !sessionOwned(req)) return maskSecret(cookieSecret(req))
+  if (!peekSessionData(req)?.csrf && !signedIn(req)) return maskSecret(cookieSecret(req))
   const data = sessionData(req)
   data.csrf ||= randomToken(32)
   return maskSecret(secretBytes(data.csrf))
@@ -48,7 +45,7 @@ export function csrfToken(req: Request): string {
 
 /**
  * True when the request carries, in the body field or the header, a token for this session's
- * secret or, for a session nobody owns yet, for this browser's CSRF cookie.
+ * secret or, when nobody is signed in, for this browser's CSRF cookie.
  */
 export function csrfValid(req: Request): boolean {
   const body = req.body as Record<string, unknown> | undefined
@@ -63,7 +60,7 @@ export function csrfValid(req: Request): boolean {
   }
   // A cookie planted by a sibling subdomain (over http, where `__Host-` is unavailable) must
   // never act for a signed-in account.
-  if (sessionOwned(req)) return false
+  if (signedIn(req)) return false
   const secret = existingCookieSecret(req)
   return secret !== undefined && unmasksTo(given, secret)
 }

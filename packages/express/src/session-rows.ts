@@ -63,13 +63,17 @@ export const drivesBetterSqlite = (knex: Knex): boolean =>
  */
 export function sqliteSessionRows(knex: Knex, table: string): SessionRows {
   const client = knex.client as unknown as PooledClient
-  const name = `"${table.replace(/"/g, '""')}"`
+  // Names as knex writes them (its quoting, a `schema.table` name, the app's wrapIdentifier),
+  // so these statements find the table knex created.
+  const [name, sid, sess, expires] = [table, 'sid', 'sess', 'expires'].map((identifier) =>
+    knex.ref(identifier).toQuery(),
+  ) as [string, string, string, string]
   const sql = {
-    find: `select sid, sess, expires from ${name} where sid = ?`,
-    move: `update ${name} set sid = ?, sess = ?, expires = ? where sid = ?`,
-    upsert: `insert into ${name} (sid, sess, expires) values (?, ?, ?) on conflict (sid) do update set sess = excluded.sess, expires = excluded.expires`,
-    remove: `delete from ${name} where sid = ?`,
-    extend: `update ${name} set expires = ? where sid = ? and expires < ?`,
+    find: `select ${sid} as sid, ${sess} as sess, ${expires} as expires from ${name} where ${sid} = ?`,
+    move: `update ${name} set ${sid} = ?, ${sess} = ?, ${expires} = ? where ${sid} = ?`,
+    upsert: `insert into ${name} (${sid}, ${sess}, ${expires}) values (?, ?, ?) on conflict (${sid}) do update set ${sess} = excluded.${sess}, ${expires} = excluded.${expires}`,
+    remove: `delete from ${name} where ${sid} = ?`,
+    extend: `update ${name} set ${expires} = ? where ${sid} = ? and ${expires} < ?`,
   }
   const prepared = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>()
 

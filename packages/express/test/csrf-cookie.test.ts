@@ -125,7 +125,7 @@ describe('the CSRF cookie over http (sa_csrf)', () => {
     ).toMatch(/^https:\/\/dummy\.example\//)
   })
 
-  it('never acts for a session signed in by other means (passport, the app’s own login)', async () => {
+  it('never acts for a session signed in by other means (passport)', async () => {
     app.app.post('/passport-login', (req, res) => {
       ;(req.session as unknown as { passport: { user: string } }).passport = { user: '42' }
       res.send('ok')
@@ -144,6 +144,20 @@ describe('the CSRF cookie over http (sa_csrf)', () => {
     expect((await victim.post(`${app.url}/account/delete`, { _csrf: token })).text).toBe(
       'deleted account 42',
     )
+  })
+
+  it('still takes the sign-in form’s token after the page put the app’s own data in the session', async () => {
+    // A page that renders the token, then remembers where to go back to (or reads a flash
+    // message): ordinary data that does not sign anyone in.
+    app.app.get('/sign-in-with-return', (req, res) => {
+      const token = app.auth.csrfToken(req)
+      ;(req.session as unknown as Record<string, unknown>).returnTo = '/after'
+      res.type('text').send(token)
+    })
+    const browser = new TestBrowser()
+    const token = (await browser.get(`${app.url}/sign-in-with-return`)).text
+    const started = await browser.post(`${app.url}/begin/dummy/`, { _csrf: token })
+    expect(started.location).toMatch(/^https:\/\/dummy\.example\/.*state=/)
   })
 
   it('is forgotten at login, and session tokens are masked afresh like the cookie’s', async () => {

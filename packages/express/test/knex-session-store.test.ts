@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync } from 'node:fs'
 import type { Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import knex, { type Knex } from 'knex'
@@ -173,6 +176,64 @@ describe('KnexSessionStore on better-sqlite3', () => {
       store.close()
       await db.destroy()
     }
+  })
+})
+
+describe('KnexSessionStore table names on better-sqlite3', () => {
+  const sqliteFile = (config: Partial<Knex.Config> = {}): { db: Knex; dir: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-names-'))
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: join(dir, 'sessions.db') },
+      useNullAsDefault: true,
+      ...config,
+    })
+    return { db, dir }
+  }
+  const roundTrip = async (db: Knex, dir: string, store: KnexSessionStore): Promise<void> => {
+    try {
+      await call((done) => store.set('a', sessionAt(Date.now() + 60_000, { n: 1 }), done))
+      expect(await call<SessionData | null>((done) => store.get('a', done))).toMatchObject({ n: 1 })
+    } finally {
+      store.close()
+      await db.destroy()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  it('writes names as knex does: the app’s wrapIdentifier (a snake_case mapper) applies', async () => {
+    const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+    const { db, dir } = sqliteFile({
+      wrapIdentifier: (value, original) => original(!value || value === '*' ? value : snake(value)),
+    })
+    const store = new KnexSessionStore(db, { tableName: 'appSessions', pruneIntervalSeconds: 0 })
+    await store.ensureTable()
+    await roundTrip(db, dir, store)
+  })
+
+  it('reads a schema-qualified table (an attached database) as knex does', async () => {
+    const attachedDir = mkdtempSync(join(tmpdir(), 'session-attached-'))
+    const { db, dir } = sqliteFile({
+      pool: {
+        afterCreate(
+          connection: { exec(sql: string): void },
+          done: (err: null, c: unknown) => void,
+        ) {
+          connection.exec(`attach database '${join(attachedDir, 'auth.db')}' as auth`)
+          done(null, connection)
+        },
+      },
+    })
+    await db.raw(
+      'create table auth.app_sessions (sid varchar(255) primary key, sess text not null, expires bigint not null)',
+    )
+    const store = new KnexSessionStore(db, {
+      tableName: 'auth.app_sessions',
+      createTable: false,
+      pruneIntervalSeconds: 0,
+    })
+    await roundTrip(db, dir, store)
+    rmSync(attachedDir, { recursive: true, force: true })
   })
 })
 
