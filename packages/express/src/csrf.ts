@@ -27,9 +27,8 @@ function signedIn(req: Request): boolean {
  * The CSRF token for this request's forms, masked afresh on every call (BREACH). Forms that
  * start, link, unlink or end a login embed it; a POST without it is refused (security.md:
  * login CSRF). A signed-in session keeps its secret in the session (created on first use,
- * replaced at each login). Any other visitor's secret
- * lives in a cookie (`sa_csrf`, as Django's `csrftoken`), so a sign-in page writes no session:
- * only starting a login does.
+ * replaced at each login). Any other visitor's secret lives in a cookie (`sa_csrf`, as Django's
+ * `csrftoken`), so a sign-in page writes no session: only starting a login does.
  *
  * @example
  * ```ts
