@@ -48,7 +48,7 @@ export interface Strategy {
   readonly session: Session
   /**
    * Whether this request provably comes from the app's own page: a form carrying the
-   * session's CSRF token, or a request the browser's Fetch Metadata says this origin made.
+   * visitor's CSRF token, or a request the browser's Fetch Metadata says this origin made.
    * A link or another site's form reaches the complete route with the person's cookie, so
    * when a request that is not verified resumes the session's paused pipeline, the paused
    * step gets none of its input: it runs again and shows its own page. Absent, no request

@@ -10,7 +10,7 @@ export interface AutoPostPage {
 /**
  * The page `GET /begin/:backend` (and the form_post relay) answers: a form that submits itself
  * by POST, so following a link changes nothing on the server, and the POST carries the
- * session's CSRF token. No `form-action` directive: the POST's answer redirects to the provider.
+ * visitor's CSRF token. No `form-action` directive: the POST's answer redirects to the provider.
  * With `submit: 'button'` it waits for the person to press Continue instead.
  */
 export function autoPostPage(

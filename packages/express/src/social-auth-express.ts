@@ -56,11 +56,11 @@ export interface SocialAuthExpress {
   readonly loadUser: RequestHandler
   /** Lets logged-in users through; others go to `LOGIN_URL?next=…`, or get a JSON 401. */
   readonly loginRequired: RequestHandler
-  /** Refuses a POST without this session's CSRF token (`_csrf` field or `X-CSRF-Token`). */
+  /** Refuses a POST without this visitor's CSRF token (`_csrf` field or `X-CSRF-Token`). */
   readonly requireCsrf: RequestHandler
   /** The final error handler for the app's own routes: coded errors as redirect/JSON, others a bare 500. */
   readonly errorHandler: ErrorRequestHandler
-  /** This session's CSRF token for forms (`<input type="hidden" name="_csrf">`). */
+  /** A CSRF token for this visitor's forms (`<input type="hidden" name="_csrf">`; see `csrfToken`). */
   csrfToken(req: Request): string
   /** Logs out: destroys the session server-side and clears its cookie. */
   logout(req: Request, res: Response): Promise<void>

@@ -129,7 +129,7 @@ describe('an unknown backend', () => {
 })
 
 describe('POST /begin/:backend', () => {
-  it('refuses a POST without the session’s CSRF token and starts no login', async () => {
+  it('refuses a POST without the visitor’s CSRF token and starts no login', async () => {
     const browser = new TestBrowser()
     await browser.get(`${app.url}/csrf`)
     const res = await browser.post(`${app.url}/begin/dummy/`, { email: 'a@example.com' })
