@@ -11,20 +11,12 @@ import {
 } from '../src/index.js'
 import { postgresDatabase, sqliteDatabase, type OwnedDatabase } from './support/databases.js'
 import { DJANGO_DATA, createDjangoDatabase } from './support/django-schema.js'
-import { tableNames } from './support/schema.js'
+import { SOCIAL_TABLES, tableNames } from './support/schema.js'
 
 const ADOPT: MigrationOptions = {
   users: { table: 'auth_user', id: 'id', idType: 'integer' },
   adopt: 'social-app-django',
 }
-
-const SOCIAL_TABLES = [
-  'social_auth_association',
-  'social_auth_code',
-  'social_auth_nonce',
-  'social_auth_partial',
-  'social_auth_usersocialauth',
-]
 
 const isPostgres = (db: Knex): boolean =>
   (db.client as { dialect: string }).dialect === 'postgresql'

@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Knex } from 'knex'
 import { MIGRATIONS, MIGRATIONS_TABLE, migrate, migrationConfig, rollback } from '../src/index.js'
 import { postgresDatabase, sqliteDatabase, type OwnedDatabase } from './support/databases.js'
-import { schemaSnapshot, tableNames } from './support/schema.js'
-
-const SOCIAL_TABLES = [
-  'social_auth_association',
-  'social_auth_code',
-  'social_auth_nonce',
-  'social_auth_partial',
-  'social_auth_usersocialauth',
-]
+import { SOCIAL_TABLES, schemaSnapshot, tableNames } from './support/schema.js'
 
 async function insertUser(db: Knex, username: string): Promise<number | string> {
   const [row] = await db('users').insert({ username }).returning<{ id: number | string }[]>('id')

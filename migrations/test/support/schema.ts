@@ -8,6 +8,15 @@ const STATE_TABLES = new Set([
   'knex_migrations_lock',
 ])
 
+/** The social-auth tables the migrations create (all but the user table). */
+export const SOCIAL_TABLES = [
+  'social_auth_association',
+  'social_auth_code',
+  'social_auth_nonce',
+  'social_auth_partial',
+  'social_auth_usersocialauth',
+]
+
 type Rows = { rows: Record<string, unknown>[] }
 
 const isPostgres = (db: Knex): boolean =>

@@ -41,9 +41,14 @@ function secretFromCookie(req: Request): Buffer | undefined {
   return found === undefined ? undefined : Buffer.from(found, 'base64url')
 }
 
+/** The secret of this browser's cookie, if it has a well-formed one; never sets one. */
+export function existingCookieSecret(req: Request): Buffer | undefined {
+  return issued.get(req) ?? secretFromCookie(req)
+}
+
 /** This browser's CSRF secret, set in a cookie on this response when it has none. */
 export function cookieSecret(req: Request): Buffer {
-  let secret = issued.get(req) ?? secretFromCookie(req)
+  let secret = existingCookieSecret(req)
   if (!secret) {
     secret = randomBytes(CSRF_SECRET_BYTES)
     // A browser-session cookie: it only has to outlive the sign-in page that embeds a token.
@@ -51,11 +56,6 @@ export function cookieSecret(req: Request): Buffer {
   }
   issued.set(req, secret)
   return secret
-}
-
-/** The secret of this browser's cookie, if it has a well-formed one; never sets one. */
-export function existingCookieSecret(req: Request): Buffer | undefined {
-  return issued.get(req) ?? secretFromCookie(req)
 }
 
 /**

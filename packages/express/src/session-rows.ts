@@ -75,6 +75,8 @@ export function sqliteSessionRows(knex: Knex, table: string): SessionRows {
     remove: `delete from ${name} where ${sid} = ?`,
     extend: `update ${name} set ${expires} = ? where ${sid} = ? and ${expires} < ?`,
   }
+  // Per connection: statements belong to the connection that prepared them (storage-knex's
+  // connectDatabase caches `prepare` too, but a plain knex's connections do not).
   const prepared = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>()
 
   async function on<T>(source: string, work: (statement: SqliteStatement) => T): Promise<T> {
