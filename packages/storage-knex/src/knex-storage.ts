@@ -8,6 +8,7 @@ import { isIntegrityError } from './integrity-error.js'
 import { nonceStore } from './nonce-store.js'
 import type { KnexStorageOptions } from './options.js'
 import { partialStore } from './partial-store.js'
+import { QueryShapes } from './query-shapes.js'
 import { warnIfPlaintextInProduction } from './production-warning.js'
 import { socialAuthStore } from './social-auth-store.js'
 import type { StoreContext } from './store-context.js'
@@ -93,6 +94,7 @@ export function knexStorage(knex: Knex, options: KnexStorageOptions = {}): Stora
       codec,
       usernameMaxLength,
       now: options.now ?? (() => new Date()),
+      shapes: new QueryShapes(),
     },
     knex,
     null,

@@ -48,37 +48,47 @@ export function socialFromRow(ctx: StoreContext, row: Record<string, unknown>): 
   }
 }
 
+/** SQL over the `extra_data` column (`??`) and values (`?`). */
+interface Expression {
+  readonly sql: string
+  readonly values: readonly string[]
+}
+
 /**
  * The expression that merges `patch` into the stored document in the UPDATE itself, so two
  * writers touching different keys both keep theirs (PSA's dict update, done by the database).
  * Undefined when SQLite cannot address a key (a label with a double quote or a backslash).
  */
-function mergeExpression(ctx: StoreContext, patch: JsonObject): Knex.Raw | undefined {
-  const { db } = ctx
+function mergeExpression(ctx: StoreContext, patch: JsonObject): Expression | undefined {
   if (ctx.dialect === 'postgresql') {
-    return db.raw(`coalesce(??, '{}'::jsonb) || ?::jsonb`, ['extra_data', toDbJson(patch)])
+    return { sql: `coalesce(??, '{}'::jsonb) || ?::jsonb`, values: [toDbJson(patch)] }
   }
   const keys = Object.keys(patch)
   if (!keys.every((key) => PLAIN_KEY.test(key))) return undefined
-  const args = keys.flatMap((key) => [`$."${key}"`, toDbJson(patch[key])])
-  return db.raw(`json_set(coalesce(??, '{}')${', ?, json(?)'.repeat(keys.length)})`, [
-    'extra_data',
-    ...args,
-  ])
+  return {
+    sql: `json_set(coalesce(??, '{}')${', ?, json(?)'.repeat(keys.length)})`,
+    values: keys.flatMap((key) => [`$."${key}"`, toDbJson(patch[key])]),
+  }
 }
 
 /** The association methods of the store. */
 export function socialAuthStore(ctx: StoreContext): SocialMethods {
-  const { db, users } = ctx
+  const { db, users, shapes } = ctx
   const table = (): Knex.QueryBuilder => db(SOCIAL_TABLE)
 
   return {
     async getSocialAuth(provider, uid) {
-      const row = (await db({ s: SOCIAL_TABLE })
-        .leftJoin({ u: users.table }, `u.${users.id}`, 's.user_id')
-        .select('s.*', ...userSelection(users, 'u', USER_PREFIX))
-        .where({ 's.provider': provider, 's.uid': String(uid) })
-        .first()) as Record<string, unknown> | undefined
+      const row = await shapes.run<Record<string, unknown> | undefined>(
+        db,
+        'association and user by uid',
+        [provider, String(uid)],
+        ([p, u]) =>
+          db({ s: SOCIAL_TABLE })
+            .leftJoin({ u: users.table }, `u.${users.id}`, 's.user_id')
+            .select('s.*', ...userSelection(users, 'u', USER_PREFIX))
+            .where({ 's.provider': p, 's.uid': u })
+            .first(),
+      )
       // Re-checked like social-app-django does, in case a collation ever folds case.
       if (!row || row.uid !== String(uid)) return null
       if (row[`${USER_PREFIX}id`] !== null && row[`${USER_PREFIX}id`] !== undefined) {
@@ -105,18 +115,17 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
       // abort the surrounding transaction.
       if (value === '') throw new AuthMissingUid({ backend: provider })
       const now = toDbDate(ctx.dialect, ctx.now())
-      const inserted = (await table()
-        .insert({
-          user_id: user.id,
-          provider,
-          uid: value,
-          extra_data: '{}',
-          created: now,
-          modified: now,
-        })
-        .onConflict(['provider', 'uid'])
-        .ignore()
-        .returning('*')) as Record<string, unknown>[]
+      const inserted = await shapes.run<Record<string, unknown>[]>(
+        db,
+        'association insert',
+        [user.id, provider, value, now, now],
+        ([userId, p, u, created, modified]) =>
+          table()
+            .insert({ user_id: userId, provider: p, uid: u, extra_data: '{}', created, modified })
+            .onConflict(['provider', 'uid'])
+            .ignore()
+            .returning('*'),
+      )
       if (!inserted[0]) throw new UniqueViolationError(SOCIAL_TABLE, ['provider', 'uid'])
       return socialFromRow(ctx, inserted[0])
     },
@@ -132,12 +141,24 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
       }
       const owner = { provider: social.provider, uid: social.uid, id: social.id }
       const now = ctx.now()
-      const set =
-        mergeExpression(ctx, ctx.codec.encode(changed, owner)) ??
-        toDbJson(ctx.codec.encode(merged, owner))
-      const count = await table()
-        .where('id', social.id)
-        .update({ extra_data: set, modified: toDbDate(ctx.dialect, now) })
+      const merge = mergeExpression(ctx, ctx.codec.encode(changed, owner))
+      // Without a merge, the whole document.
+      const set = merge?.values ?? [toDbJson(ctx.codec.encode(merged, owner))]
+      const size = set.length
+      const count = await shapes.run<number>(
+        db,
+        `extra_data update ${merge?.sql ?? 'whole'}`,
+        [...set, toDbDate(ctx.dialect, now), social.id],
+        (values) =>
+          table()
+            .where('id', values[size + 1])
+            .update({
+              extra_data: merge
+                ? db.raw(merge.sql, ['extra_data', ...values.slice(0, size)])
+                : values[0],
+              modified: values[size],
+            }),
+      )
       if (count === 0) return false
       social.extra_data = merged
       social.modified = now

@@ -2,6 +2,7 @@ import type { User } from '@social-auth/core'
 import type { SchemaDialect } from '@social-auth/migrations'
 import type { Knex } from 'knex'
 import type { ExtraDataCodec } from './extra-data-codec.js'
+import type { QueryShapes } from './query-shapes.js'
 import type { UserTable } from './user-table.js'
 
 /** What every table store needs: the connection or transaction, and the resolved options. */
@@ -20,4 +21,6 @@ export interface StoreContext {
   readonly userCache: Map<string, User> | null
   /** The clock. */
   readonly now: () => Date
+  /** The storage's compiled queries, shared by its transactions. */
+  readonly shapes: QueryShapes
 }

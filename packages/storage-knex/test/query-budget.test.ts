@@ -69,6 +69,34 @@ describe.each(['sqlite', 'postgres'] as const)('statements per login on %s', (na
     expect(statements.filter((sql) => /^update /.test(sql))).toHaveLength(1)
   })
 
+  it('compiles no SQL in a login once the storage has seen its queries', async () => {
+    // Every knex client of this dialect, transactions' included, compiles through its prototype.
+    const prototype = Object.getPrototypeOf(db.knex.client) as { queryCompiler: unknown }
+    const queryCompiler = prototype.queryCompiler as (...args: unknown[]) => unknown
+    let compiled = 0
+    prototype.queryCompiler = function (this: unknown, ...args: unknown[]) {
+      compiled++
+      return queryCompiler.apply(this, args)
+    }
+    try {
+      const social = await engineFor(knexStorage(db.knex), (code) => ({
+        ...provider(code),
+        id: `compiled-${code}`,
+        login: `compiled-${code}`,
+        email: `compiled-${code}@example.com`,
+      }))
+      await login(social, 'one')
+      await login(social, 'one')
+      compiled = 0
+      const created = await login(social, 'two')
+      const returned = await login(social, 'two')
+      expect([created.isNew, returned.isNew]).toEqual([true, false])
+      expect(compiled).toBe(0)
+    } finally {
+      prototype.queryCompiler = queryCompiler
+    }
+  })
+
   it('skips the update when nothing changed', async () => {
     // A fixed clock: the engine stores auth_time, which would otherwise change every second.
     const social = await engineFor(
