@@ -285,9 +285,11 @@ session row (csurf's default) and regenerates the session id at login as express
 (delete the old row, insert the new); ours binds an anonymous visitor's token to a cookie, so
 its first session row is written by \`POST /begin\`, \`KnexSessionStore\` moves the row to the
 new id in one write, and on SQLite it runs its session queries as prepared statements (through
-knex's pool, not its query builder). Both are what each stack does out of the box. osso-dev,
-both apps and the load generator share one process and one event loop, so the absolute
-numbers are a floor; the ratio is the figure.
+knex's pool, not its query builder); its storage compiles each query's SQL once and runs it
+with new values through knex's runner, where the baseline's knex compiles every query it
+runs. Both are what each stack does out of the box. osso-dev, both apps and the load
+generator share one process and one event loop, so the absolute numbers are a floor; the
+ratio is the figure.
 Ours runs the example's pipeline as shipped (with \`safe_link_by_email\` and the custom
 \`rememberSignIn\` step), without the username partial (a form) and with the abuse limits off
 (\`rateLimit: false\`: the baseline has none, and one client signing in this often is what they
