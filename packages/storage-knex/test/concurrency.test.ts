@@ -278,3 +278,46 @@ describe('a disconnect that revokes tokens on postgres', () => {
     expect((await storage.user.getSocialAuthForUser(user)).map((s) => s.provider)).toEqual(['beta'])
   })
 })
+
+describe('a disconnect that revokes tokens on a SQLite file', () => {
+  it('leaves the database to other requests while it calls the provider (security.md §5.3)', async () => {
+    db = openSqlite()
+    await migrate(db.knex)
+    const storage = knexStorage(db.knex)
+    const user = await storage.user.createUser({ username: 'revoker', email: '' })
+    const during: string[] = []
+    const revoking = {
+      ...dummyBackend({ name: 'alpha' }),
+      // The provider call: meanwhile another request writes (a login's user_details). With the
+      // disconnect's transaction open, SQLite's one connection and write lock would be taken
+      // until the provider answered; here the write gets 1 s.
+      async revokeToken() {
+        const written = storage.user
+          .updateUser(user, { first_name: 'Updated' })
+          .then(() => 'updated')
+        const waited = new Promise<string>((resolve) => setTimeout(() => resolve('blocked'), 1000))
+        during.push(await Promise.race([written, waited]))
+        return true
+      },
+    }
+    const social = await createSocialAuth({
+      settings: {
+        AUTHENTICATION_BACKENDS: [revoking, dummyBackend({ name: 'beta' })],
+        REVOKE_TOKENS_ON_DISCONNECT: true,
+        LOGIN_REDIRECT_URL: '/done',
+        LOGIN_URL: '/login',
+      },
+      storage,
+    })
+    const alpha = await storage.user.createSocialAuth(user, 'a-1', 'alpha')
+    await storage.user.setExtraData(alpha, { access_token: 'token' })
+    await storage.user.createSocialAuth(user, 'b-1', 'beta')
+    await social.disconnect(createTestStrategy().request({ method: 'POST', body: {} }), 'alpha', {
+      user,
+      onError: 'throw',
+    })
+    expect(during).toEqual(['updated'])
+    expect((await storage.user.getSocialAuthForUser(user)).map((s) => s.provider)).toEqual(['beta'])
+    expect((await storage.user.getUser(user.id))?.first_name).toBe('Updated')
+  })
+})

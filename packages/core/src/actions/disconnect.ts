@@ -1,15 +1,15 @@
 import { absoluteUri } from '../absolute-uri.js'
 import { getBackend, type Engine } from '../engine.js'
 import { LoginRequired } from '../errors.js'
-import type { DisconnectContext, PipelineServices } from '../pipeline/context.js'
+import type { DisconnectContext } from '../pipeline/context.js'
 import { loadPartialKwargs } from '../pipeline/partial.js'
 import { cleanPartialPipeline } from '../pipeline/partial-resume.js'
+import { runPipeline } from '../pipeline/runner.js'
 import { redirect, type ActionResponse } from '../responses.js'
 import type { User, UserId } from '../storage/types.js'
 import type { Strategy } from '../strategy.js'
 import { partialDecision } from './call.js'
 import { errorResponse, type ErrorMode } from './errors.js'
-import { runInTransaction } from './run-in-transaction.js'
 import { finalRedirect, sanitizeNext, settingUrl } from './urls.js'
 
 /** Options of `disconnect`. */
@@ -52,9 +52,11 @@ export async function disconnect(
       engine.events.emit('partial.resumed', { backend: backend.name, step: start })
     }
     const steps = engine.disconnectPipelines.get(backend.name)!
-    const makeContext = (
-      services: Pick<PipelineServices, 'storage' | 'emit'>,
-    ): DisconnectContext => ({
+    // Outside a transaction: `revoke_tokens` calls the provider, and a transaction open across
+    // that call would hold the database for as long as the provider takes (on SQLite, its write
+    // lock and the process's one connection: every other request would wait). The `disconnect`
+    // step checks again and deletes in a transaction of its own.
+    const context: DisconnectContext = {
       request: strategy.requestData(),
       ...initial,
       user,
@@ -65,10 +67,11 @@ export async function disconnect(
       backend,
       settings: engine.settings,
       now: engine.now,
-      ...services,
-      user_storage: services.storage.user,
-    })
-    const outcome = await runInTransaction(engine, steps, makeContext, start)
+      storage: engine.storage,
+      emit: (name, payload) => engine.events.emit(name, payload),
+      user_storage: engine.storage.user,
+    }
+    const outcome = await runPipeline(steps, context, start)
     if (decision.kind === 'resume')
       await cleanPartialPipeline(strategy, engine.storage, decision.token)
     if (outcome.kind === 'response') return outcome.response

@@ -9,10 +9,13 @@ import type { RequestData, Strategy } from '../strategy.js'
 export interface PipelineServices {
   readonly strategy: Strategy
   readonly backend: BoundBackend
-  /** The storage, inside the login's transaction. */
+  /**
+   * The storage: inside the login's transaction for a login; for a disconnect, outside one
+   * (its `disconnect` step opens its own).
+   */
   readonly storage: Storage
   readonly settings: SettingsResolver
-  /** Queues an event; it is delivered once the login's transaction has committed. */
+  /** Sends an event; in a login, once the login's transaction has committed. */
   readonly emit: <K extends SocialAuthEventName>(name: K, payload: SocialAuthEvents[K]) => void
   /** Milliseconds since the epoch. */
   readonly now: () => number
@@ -78,7 +81,7 @@ export interface DisconnectContext extends PipelineServices {
   user: User
   /** The backend name (PSA `name`). */
   name: string
-  /** `storage.user`, inside the disconnect's transaction (PSA `user_storage`). */
+  /** `storage.user` (PSA `user_storage`). */
   readonly user_storage: Storage['user']
   association_id?: UserId | undefined
   /** Set by `allowed_to_disconnect`: the `disconnect` step checks again before it deletes. */

@@ -36,26 +36,27 @@ export async function revokeTokens(ctx: DisconnectContext): Promise<StepResult> 
 }
 
 /**
- * Removes the entries. When `allowed_to_disconnect` ran, it first checks again, under the
- * storage's lock on the user, that a way to log in remains: two disconnects of one user (one
- * per provider) would otherwise both pass that step and leave none. The lock is taken here,
- * not in the first check, because `revoke_tokens` calls the provider in between. A pipeline
- * without `allowed_to_disconnect` (an app whose users have ways to log in that the storage
- * does not know) deletes without a check, as in PSA.
+ * Removes the entries, in one transaction. When `allowed_to_disconnect` ran, it first checks
+ * again in that transaction, under the storage's lock on the user, that a way to log in
+ * remains: two disconnects of one user (one per provider) would otherwise both pass that step
+ * and leave none. The transaction is this step's, not the pipeline's, because `revoke_tokens`
+ * calls the provider before it. A pipeline without `allowed_to_disconnect` (an app whose users
+ * have ways to log in that the storage does not know) deletes without a check, as in PSA.
  */
 export async function disconnect(ctx: DisconnectContext): Promise<StepResult> {
   const entries = ctx.entries ?? []
-  if (
-    entries.length > 0 &&
-    ctx.allowed_to_disconnect === true &&
-    !(await ctx.storage.user.allowedToDisconnect(ctx.user, ctx.name, ctx.association_id, {
-      beforeDelete: true,
-    }))
-  ) {
-    throw new NotAllowedToDisconnect({ backend: ctx.name })
-  }
+  if (entries.length === 0) return undefined
+  const check = ctx.allowed_to_disconnect === true
+  await ctx.storage.transaction(async (storage) => {
+    const allowed =
+      !check ||
+      (await storage.user.allowedToDisconnect(ctx.user, ctx.name, ctx.association_id, {
+        beforeDelete: true,
+      }))
+    if (!allowed) throw new NotAllowedToDisconnect({ backend: ctx.name })
+    for (const social of entries) await storage.user.disconnect(social)
+  })
   for (const social of entries) {
-    await ctx.storage.user.disconnect(social)
     ctx.emit('account.disconnected', {
       backend: ctx.name,
       user: ctx.user,
