@@ -109,13 +109,12 @@ describe('settings lookup (psa.md §1.4)', () => {
     expect(settings.get('REVOKE_TOKENS_ON_DISCONNECT')).toBe(false)
   })
 
-  it('reads a per-backend KEY and never falls back to a global SOCIAL_AUTH_KEY or KEY (psa.md §9 fix)', async () => {
+  it('reads a per-backend KEY and never falls back to a global KEY (psa.md §9 fix; SOCIAL_AUTH_KEY is refused, below)', async () => {
     const t = await setup(
       {
         SOCIAL_AUTH_DUMMY_KEY: 'dummy-key',
-        SOCIAL_AUTH_KEY: 'global-key',
         KEY: 'bare-key',
-        SOCIAL_AUTH_SECRET: 's',
+        SECRET: 's',
       },
       { backends: [dummy(), dummy({ name: 'other' })] },
     )
@@ -188,6 +187,34 @@ describe('setting types are checked in createSocialAuth', () => {
   it('fails with ERR_STORAGE_MISSING without a storage (PSA behaviour 70, StrategyMissingBackendError)', async () => {
     const code = await codeOf(createSocialAuth({ settings: {}, storage: undefined as never }))
     expect(code).toBe('ERR_STORAGE_MISSING')
+  })
+})
+
+describe('the global form of a per-backend-only setting (PSA falls back to it)', () => {
+  it('fails createSocialAuth naming the per-backend name, for SOCIAL_AUTH_KEY and SOCIAL_AUTH_SECRET', async () => {
+    for (const name of ['KEY', 'SECRET']) {
+      const err = await createSocialAuth({
+        settings: { AUTHENTICATION_BACKENDS: [dummy()], [`SOCIAL_AUTH_${name}`]: 'shared' },
+        storage: memoryStorage(),
+      }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ImproperlyConfigured)
+      expect((err as Error).message).toBe(
+        `SOCIAL_AUTH_${name} is not read: ${name} is read per backend only (SOCIAL_AUTH_<BACKEND>_${name}), so that no provider gets another's`,
+      )
+    }
+  })
+
+  it('accepts the per-backend names, and leaves a bare KEY (not a social-auth name) alone', async () => {
+    const social = await createSocialAuth({
+      settings: {
+        AUTHENTICATION_BACKENDS: [dummy()],
+        SOCIAL_AUTH_DUMMY_KEY: 'id',
+        SOCIAL_AUTH_DUMMY_SECRET: 'secret',
+        KEY: 'an app setting of its own',
+      },
+      storage: memoryStorage(),
+    })
+    expect(social.getBackend('dummy').setting('KEY')).toBe('id')
   })
 })
 

@@ -17,7 +17,6 @@ async function scenario(behaviour: FakeOpBehaviour = {}, settings: Settings = {}
       ],
       SOCIAL_AUTH_OIDC_OIDC_ENDPOINT: ISSUER,
       SOCIAL_AUTH_OTHER_OIDC_ENDPOINT: ISSUER,
-      SOCIAL_AUTH_KEY: 'unused',
       SOCIAL_AUTH_OIDC_KEY: FAKE_CLIENT_ID,
       SOCIAL_AUTH_OIDC_SECRET: 'fake-secret',
       SOCIAL_AUTH_OTHER_KEY: FAKE_CLIENT_ID,

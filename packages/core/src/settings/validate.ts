@@ -56,13 +56,20 @@ const checks: Record<SettingType, [(v: unknown) => boolean, string]> = {
  * Checks every known setting's type; throws {@link InvalidSetting} naming the first bad one. A
  * PSA setting this port does not support (`SettingSpec.unsupported`) is refused first, with
  * {@link ImproperlyConfigured} naming it and what to use instead: its type may be one PSA has
- * and we do not (`VERIFY_SSL` holding a CA bundle path).
+ * and we do not (`VERIFY_SSL` holding a CA bundle path). So is the `SOCIAL_AUTH_X` form of a
+ * per-backend-only setting (`SOCIAL_AUTH_KEY`, `SOCIAL_AUTH_API_URL`): PSA falls back to it, we
+ * never read it, and a migrated app would otherwise find out only when a login fails.
  */
 export function validateSettings(settings: Settings): void {
   for (const [key, value] of Object.entries(settings)) {
     if (value === undefined || value === null) continue
     const known = resolveSettingName(key)
     if (!known) continue
+    if (known.spec.scope === 'backend-only' && key === `SOCIAL_AUTH_${known.name}`) {
+      throw new ImproperlyConfigured(
+        `${key} is not read: ${known.name} is read per backend only (SOCIAL_AUTH_<BACKEND>_${known.name}), so that no provider gets another's`,
+      )
+    }
     const { unsupported } = known.spec
     if (unsupported && !unsupported.accepts?.(value)) {
       throw new ImproperlyConfigured(
