@@ -76,5 +76,20 @@ export async function validateEmail(
   const record = await storage.code.getCode(code)
   if (!record || record.code !== code || record.email !== email || record.verified) return false
   // A code spent by a concurrent request does not validate twice.
-  return storage.code.verify(record)
+  return spendCode(storage, record)
+}
+
+/**
+ * Marks a one-time code verified: true only for the call that spent it. Refuses a storage whose
+ * `verify` answers anything but a boolean: PSA's returns nothing, and a storage ported from it
+ * would fail every check without a word, or, answering a row count, let a code be spent twice.
+ */
+export async function spendCode(storage: Storage, code: Code): Promise<boolean> {
+  const spent: unknown = await storage.code.verify(code)
+  if (typeof spent !== 'boolean') {
+    throw new ImproperlyConfigured(
+      `CodeStorage.verify returned ${spent === null ? 'null' : typeof spent}, not a boolean: true when this call marked the code verified, false when it was spent already`,
+    )
+  }
+  return spent
 }

@@ -66,6 +66,7 @@ export {
 export {
   RESERVED_CODE_PREFIX,
   isReservedCodeEmail,
+  spendCode,
   type EmailValidationRequest,
 } from './email-validation.js'
 export {

@@ -148,6 +148,22 @@ describe('mail_validation (PSA behaviour 58, psa.md §2.4)', () => {
     expect(await validateEmail(storage, 'foo@bar.com', mailed.code)).toBe(true)
   })
 
+  it('refuses a storage whose code.verify does not say true or false (a port of PSA’s, which returns nothing)', async () => {
+    for (const answer of [undefined, 1]) {
+      const storage = memoryStorage()
+      const mailed = await storage.code.makeCode('foo@bar.com')
+      const ported = {
+        ...storage,
+        code: { ...storage.code, verify: async () => answer as unknown as boolean },
+      }
+      const err = await validateEmail(ported, 'foo@bar.com', mailed.code).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'ERR_IMPROPERLY_CONFIGURED' })
+      expect((err as Error).message).toMatch(
+        /^CodeStorage\.verify returned (undefined|number), not a boolean/,
+      )
+    }
+  })
+
   it('mails only new users, unless PASSWORDLESS', async () => {
     const { t, sent } = await mailSetup()
     const owner = await t.storage.user.createUser({ username: 'foobar', email: 'foo@bar.com' })

@@ -3,6 +3,7 @@ import {
   appendQuery,
   escapeHtml,
   isUrl,
+  spendCode,
   timingSafeEqualStrings,
   type SocialAuth,
   type User,
@@ -215,7 +216,7 @@ export function nativeClientRouter(options: NativeClientOptions): Router {
       const bound = record ? decodeBinding(record.email, client.id, redirectUri) : undefined
       // Spend the code before anything else can fail: a code is good for one try only, and of
       // two racing exchanges only the one whose update changed the row goes on.
-      if (!record || !bound || record.verified || !(await storage.code.verify(record))) {
+      if (!record || !bound || record.verified || !(await spendCode(storage, record))) {
         return tokenError(res, 'invalid_grant', 'The code is unknown or was used.')
       }
       if (now() - record.timestamp.getTime() > ttlMs)
