@@ -94,7 +94,7 @@ export function knexStorage(knex: Knex, options: KnexStorageOptions = {}): Stora
       codec,
       usernameMaxLength,
       now: options.now ?? (() => new Date()),
-      shapes: new QueryShapes(),
+      shapes: new QueryShapes(knex),
     },
     knex,
     null,

@@ -2,14 +2,15 @@
  * knex compiles a query's SQL from its builder every time the query runs. For the stores' small
  * queries that costs more than the database does: in a login, compiling a one-row lookup takes
  * about 40 µs and running it on SQLite about 20. Their SQL depends only on their shape (which
- * columns, which values are null), not on the values, so each shape is compiled once and then
- * run with new values through knex's own runner: the same connection or transaction, the same
- * `query` and `query-response` events, the same handling of the driver's answer.
+ * columns, which values are null), not on the values, so each shape is compiled once; each run
+ * builds its query as before and hands knex's runner that SQL with its own values: the same
+ * builder for listeners and tracing, the same connection or transaction, the same `query` and
+ * `query-response` events, the same handling of the driver's answer.
  */
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 
-/** Builds a query from its values. It must only place them: on a cache hit it is not called. */
+/** Builds a query from its values. It must only place them: the compile calls it with stand-ins. */
 export type QueryBuild = (values: readonly Knex.Value[]) => Knex.QueryBuilder
 
 interface Compiled {
@@ -47,6 +48,9 @@ function compile(build: QueryBuild, values: readonly Knex.Value[]): Compiled | n
     return null
   }
   if (Array.isArray(query) || query.sql.includes(PLACEHOLDER)) return null
+  // Only its own fields: knex's object also holds `toNative`, whose closure reaches the builder,
+  // the transaction and what that transaction's work returned (a whole login, tokens included).
+  query = { ...query }
   const slots = query.bindings.map((binding) =>
     typeof binding === 'string' && binding.startsWith(PLACEHOLDER)
       ? Number(binding.slice(PLACEHOLDER.length))
@@ -83,23 +87,42 @@ function instantiate(
   return sql
 }
 
+interface KnexInternals {
+  /** knex's own listeners on its client (they pass the client's events on to the instance). */
+  readonly _internalListeners?: ReadonlyArray<{ readonly listener: unknown }>
+}
+
 /**
- * The compiled queries of one storage: `run(db, 'user by username', [name], build)` runs
- * `build([name])`'s query on `db` (the storage's knex or a transaction of it), compiling its
- * shape only the first time.
+ * Whether the app listens to knex's `start` event, which hands over each query's builder before
+ * knex compiles it: a listener may change the query there (a timeout, driver options).
+ */
+function startHooked(knex: Knex): boolean {
+  if (knex.listenerCount('start') > 0) return true
+  const own = new Set((knex as Knex & KnexInternals)._internalListeners?.map((l) => l.listener))
+  return (knex.client as Knex.Client).listeners('start').some((listener) => !own.has(listener))
+}
+
+/**
+ * The compiled queries of one storage: `run('user by username', [name], build)` runs
+ * `build([name])`'s query (on the knex or transaction it builds on), compiling its shape only
+ * the first time. While the app listens to the knex instance's `start` event, every query is
+ * compiled as knex compiles it.
  */
 export class QueryShapes {
   readonly #compiled = new Map<string, Compiled | null>()
+  readonly #knex: Knex
 
-  run<T>(
-    db: Knex,
-    shape: string,
-    values: readonly Knex.Value[],
-    build: QueryBuild,
-  ): PromiseLike<T> {
+  /** `knex`: the storage's instance, whose `start` listeners turn the cache off. */
+  constructor(knex: Knex) {
+    this.#knex = knex
+  }
+
+  run<T>(shape: string, values: readonly Knex.Value[], build: QueryBuild): PromiseLike<T> {
+    const builder = build(values)
+    const pending = builder as PromiseLike<unknown> as PromiseLike<T>
     const tags = values.map(tagOf).join('')
-    // Another kind of value (a raw expression, an array) may change the SQL: built each time.
-    if (tags.includes('x')) return build(values) as PromiseLike<unknown> as PromiseLike<T>
+    // Another kind of value (a raw expression, an array) may change the SQL: compiled each time.
+    if (tags.includes('x') || startHooked(this.#knex)) return pending
     const key = `${shape}|${tags}`
     let compiled = this.#compiled.get(key)
     if (compiled === undefined) {
@@ -107,12 +130,11 @@ export class QueryShapes {
       if (this.#compiled.size >= MAX_SHAPES) this.#compiled.clear()
       this.#compiled.set(key, compiled)
     }
-    if (compiled === null) return build(values) as PromiseLike<unknown> as PromiseLike<T>
-    const builder = db.queryBuilder()
-    const client = db.client as Knex.Client
+    if (compiled === null) return pending
+    const client = builder.client
     // knex's runner asks the builder for its SQL; a fresh object each time, as knex gives
     // (the runner rewrites it for the driver).
     builder.toSQL = () => instantiate(client, compiled, values)
-    return builder as PromiseLike<unknown> as PromiseLike<T>
+    return pending
   }
 }
