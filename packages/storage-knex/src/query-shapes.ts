@@ -1,16 +1,16 @@
 /**
  * knex compiles a query's SQL from its builder every time the query runs. For the stores' small
- * queries that costs more than the database does: in a login, compiling a one-row lookup takes
- * about 40 µs and running it on SQLite about 20. Their SQL depends only on their shape (which
- * columns, which values are null), not on the values, so each shape is compiled once; each run
- * builds its query as before and hands knex's runner that SQL with its own values: the same
- * builder for listeners and tracing, the same connection or transaction, the same `query` and
- * `query-response` events, the same handling of the driver's answer.
+ * queries that costs more than the database does: in a login, building and compiling a one-row
+ * lookup takes about 60 µs and running it on SQLite about 20. Their SQL depends only on their
+ * shape (which columns, which values are null), not on the values, so each shape is compiled
+ * once and then run with new values through knex's own runner: the same connection or
+ * transaction, the same `query` and `query-response` events, the same handling of the driver's
+ * answer.
  */
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 
-/** Builds a query from its values. It must only place them: the compile calls it with stand-ins. */
+/** Builds a query from its values. It must only place them: on a cache hit it is not called. */
 export type QueryBuild = (values: readonly Knex.Value[]) => Knex.QueryBuilder
 
 interface Compiled {
@@ -89,40 +89,51 @@ function instantiate(
 
 interface KnexInternals {
   /** knex's own listeners on its client (they pass the client's events on to the instance). */
-  readonly _internalListeners?: ReadonlyArray<{ readonly listener: unknown }>
+  readonly _internalListeners?: ReadonlyArray<{ readonly eventName: string }>
 }
 
 /**
- * Whether the app listens to knex's `start` event, which hands over each query's builder before
- * knex compiles it: a listener may change the query there (a timeout, driver options).
- */
-function startHooked(knex: Knex): boolean {
-  if (knex.listenerCount('start') > 0) return true
-  const own = new Set((knex as Knex & KnexInternals)._internalListeners?.map((l) => l.listener))
-  return (knex.client as Knex.Client).listeners('start').some((listener) => !own.has(listener))
-}
-
-/**
- * The compiled queries of one storage: `run('user by username', [name], build)` runs
- * `build([name])`'s query (on the knex or transaction it builds on), compiling its shape only
- * the first time. While the app listens to the knex instance's `start` event, every query is
- * compiled as knex compiles it.
+ * The compiled queries of one storage: `run(db, 'user by username', [name], build)` runs
+ * `build([name])`'s query on `db` (the storage's knex or a transaction of it), compiling its
+ * shape only the first time. A compiled query runs on an empty builder of `db` that hands knex's
+ * runner the SQL: tracing that reads the builder rather than the query events sees no table.
+ * While the app listens to knex's `start` event, which hands over each query's builder before
+ * knex compiles it (a listener may change the query there: a timeout, driver options), every
+ * query is built and compiled as knex does.
  */
 export class QueryShapes {
   readonly #compiled = new Map<string, Compiled | null>()
   readonly #knex: Knex
+  // The `start` listeners knex puts on its client itself; any more are the app's.
+  readonly #ownStartListeners: number
 
   /** `knex`: the storage's instance, whose `start` listeners turn the cache off. */
   constructor(knex: Knex) {
     this.#knex = knex
+    this.#ownStartListeners =
+      (knex as Knex & KnexInternals)._internalListeners?.filter((l) => l.eventName === 'start')
+        .length ?? 0
   }
 
-  run<T>(shape: string, values: readonly Knex.Value[], build: QueryBuild): PromiseLike<T> {
-    const builder = build(values)
-    const pending = builder as PromiseLike<unknown> as PromiseLike<T>
+  /** Counted, not listed: this runs for every query. */
+  #startHooked(): boolean {
+    const knex = this.#knex
+    return (
+      knex.listenerCount('start') > 0 ||
+      (knex.client as Knex.Client).listenerCount('start') > this.#ownStartListeners
+    )
+  }
+
+  run<T>(
+    db: Knex,
+    shape: string,
+    values: readonly Knex.Value[],
+    build: QueryBuild,
+  ): PromiseLike<T> {
     const tags = values.map(tagOf).join('')
-    // Another kind of value (a raw expression, an array) may change the SQL: compiled each time.
-    if (tags.includes('x') || startHooked(this.#knex)) return pending
+    // Another kind of value (a raw expression, an array) may change the SQL: built each time.
+    if (tags.includes('x') || this.#startHooked())
+      return build(values) as PromiseLike<unknown> as PromiseLike<T>
     const key = `${shape}|${tags}`
     let compiled = this.#compiled.get(key)
     if (compiled === undefined) {
@@ -130,11 +141,12 @@ export class QueryShapes {
       if (this.#compiled.size >= MAX_SHAPES) this.#compiled.clear()
       this.#compiled.set(key, compiled)
     }
-    if (compiled === null) return pending
-    const client = builder.client
+    if (compiled === null) return build(values) as PromiseLike<unknown> as PromiseLike<T>
+    const builder = db.queryBuilder()
+    const client = db.client as Knex.Client
     // knex's runner asks the builder for its SQL; a fresh object each time, as knex gives
     // (the runner rewrites it for the driver).
     builder.toSQL = () => instantiate(client, compiled, values)
-    return pending
+    return builder as PromiseLike<unknown> as PromiseLike<T>
   }
 }

@@ -79,6 +79,7 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
   return {
     async getSocialAuth(provider, uid) {
       const row = await shapes.run<Record<string, unknown> | undefined>(
+        db,
         'association and user by uid',
         [provider, String(uid)],
         ([p, u]) =>
@@ -115,6 +116,7 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
       if (value === '') throw new AuthMissingUid({ backend: provider })
       const now = toDbDate(ctx.dialect, ctx.now())
       const inserted = await shapes.run<Record<string, unknown>[]>(
+        db,
         'association insert',
         [user.id, provider, value, now, now],
         ([userId, p, u, created, modified]) =>
@@ -144,6 +146,7 @@ export function socialAuthStore(ctx: StoreContext): SocialMethods {
       const set = merge?.values ?? [toDbJson(ctx.codec.encode(merged, owner))]
       const size = set.length
       const count = await shapes.run<number>(
+        db,
         `extra_data update ${merge?.sql ?? 'whole'}`,
         [...set, toDbDate(ctx.dialect, now), social.id],
         (values) =>

@@ -42,8 +42,11 @@ export function userStore(ctx: StoreContext): UserMethods {
     if (!isPlausibleUserId(users, id)) return null
     const cached = ctx.userCache?.get(String(id))
     if (cached) return copy(cached)
-    const row = await shapes.run<Record<string, unknown> | undefined>('user by id', [id], ([i]) =>
-      db(users.table).select(userSelection(users)).where(users.id, i).first(),
+    const row = await shapes.run<Record<string, unknown> | undefined>(
+      db,
+      'user by id',
+      [id],
+      ([i]) => db(users.table).select(userSelection(users)).where(users.id, i).first(),
     )
     return row ? rememberUser(ctx, userFromRow(users, row)) : null
   }
@@ -58,6 +61,7 @@ export function userStore(ctx: StoreContext): UserMethods {
       // transaction, and the caller may want to carry on after a collision.
       const columns = Object.keys(row)
       const inserted = await shapes.run<Record<string, unknown>[]>(
+        db,
         `user insert ${JSON.stringify(columns)}`,
         columns.map((column) => row[column] as Knex.Value),
         (values) =>
@@ -83,7 +87,7 @@ export function userStore(ctx: StoreContext): UserMethods {
     async userExists({ username }) {
       const column = users.columns.username
       if (column === null) return false
-      const row = await shapes.run<unknown>('user by username', [username], ([name]) =>
+      const row = await shapes.run<unknown>(db, 'user by username', [username], ([name]) =>
         db(users.table).select(users.id).where(column, name).first(),
       )
       return row !== undefined
@@ -93,6 +97,7 @@ export function userStore(ctx: StoreContext): UserMethods {
       const column = users.columns.email
       if (column === null) return []
       const rows = await shapes.run<Record<string, unknown>[]>(
+        db,
         'users by email',
         [email],
         ([address]) =>
@@ -116,6 +121,7 @@ export function userStore(ctx: StoreContext): UserMethods {
       }
       const columns = Object.keys(row)
       const updated = await shapes.run<Record<string, unknown>[]>(
+        db,
         `user update ${JSON.stringify(columns)}`,
         [...columns.map((column) => row[column] as Knex.Value), user.id],
         (values) =>

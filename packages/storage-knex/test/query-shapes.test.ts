@@ -55,7 +55,7 @@ describe.each(['sqlite', 'postgres'] as const)('QueryShapes on %s', (name) => {
     const found: Array<string | undefined> = []
     const compiles = await compilesDuring(async () => {
       for (const n of ['ada', 'bob', 'zed'])
-        found.push((await shapes.run<Row | undefined>('by name', [n], build))?.name)
+        found.push((await shapes.run<Row | undefined>(knex, 'by name', [n], build))?.name)
     })
     expect(found).toEqual(['ada', 'bob', undefined])
     // Once, with placeholders; never again.
@@ -64,19 +64,19 @@ describe.each(['sqlite', 'postgres'] as const)('QueryShapes on %s', (name) => {
 
   it('answers as the built query does: rows, first row, inserted rows, update counts', async () => {
     const shapes = new QueryShapes(knex)
-    const listed = await shapes.run<Row[]>('list', ['first'], ([note]) =>
+    const listed = await shapes.run<Row[]>(knex, 'list', ['first'], ([note]) =>
       knex('shapes').where('note', note!).orderBy('id'),
     )
     expect(listed.map((row) => row.name)).toEqual(['ada', 'cy'])
-    const inserted = await shapes.run<Row[]>('insert', ['dee', 'new'], ([n, note]) =>
+    const inserted = await shapes.run<Row[]>(knex, 'insert', ['dee', 'new'], ([n, note]) =>
       knex('shapes').insert({ name: n, note }).returning('*'),
     )
     expect(inserted).toEqual([{ id: expect.any(Number), name: 'dee', note: 'new' }])
-    const again = await shapes.run<Row[]>('insert', ['eve', 'new'], ([n, note]) =>
+    const again = await shapes.run<Row[]>(knex, 'insert', ['eve', 'new'], ([n, note]) =>
       knex('shapes').insert({ name: n, note }).returning('*'),
     )
     expect(again[0]?.name).toBe('eve')
-    const count = await shapes.run<number>('update', ['old', 'new'], ([to, from]) =>
+    const count = await shapes.run<number>(knex, 'update', ['old', 'new'], ([to, from]) =>
       knex('shapes').where('note', from!).update({ note: to }),
     )
     expect(count).toBe(2)
@@ -89,9 +89,9 @@ describe.each(['sqlite', 'postgres'] as const)('QueryShapes on %s', (name) => {
         .where('note', note ?? null)
         .orderBy('id')
         .select('name')
-    const none = await shapes.run<Array<{ name: string }>>('by note', [null], byNote)
-    const first = await shapes.run<Array<{ name: string }>>('by note', ['first'], byNote)
-    const noneAgain = await shapes.run<Array<{ name: string }>>('by note', [null], byNote)
+    const none = await shapes.run<Array<{ name: string }>>(knex, 'by note', [null], byNote)
+    const first = await shapes.run<Array<{ name: string }>>(knex, 'by note', ['first'], byNote)
+    const noneAgain = await shapes.run<Array<{ name: string }>>(knex, 'by note', [null], byNote)
     expect(none.map((row) => row.name)).toEqual(['bob'])
     expect(first.map((row) => row.name)).toEqual(['ada', 'cy'])
     expect(noneAgain).toEqual(none)
@@ -108,7 +108,7 @@ describe.each(['sqlite', 'postgres'] as const)('QueryShapes on %s', (name) => {
     const picked: unknown[] = []
     const compiles = await compilesDuring(async () => {
       for (const column of ['name', 'note'])
-        picked.push((await shapes.run<{ picked: unknown }>('pick', [column], build)).picked)
+        picked.push((await shapes.run<{ picked: unknown }>(knex, 'pick', [column], build)).picked)
     })
     expect(picked).toEqual(['ada', 'first'])
     // The attempt (placeholders) and both runs.
@@ -120,8 +120,8 @@ describe.each(['sqlite', 'postgres'] as const)('QueryShapes on %s', (name) => {
     const build: QueryBuild = ([n]) => knex('shapes').where('name', n!).first()
     let bob: Row | undefined
     const compiles = await compilesDuring(async () => {
-      await shapes.run('raw value', [knex.raw('?', ['ada'])], build)
-      bob = await shapes.run<Row>('raw value', [knex.raw('?', ['bob'])], build)
+      await shapes.run(knex, 'raw value', [knex.raw('?', ['ada'])], build)
+      bob = await shapes.run<Row>(knex, 'raw value', [knex.raw('?', ['bob'])], build)
     })
     expect(bob?.name).toBe('bob')
     expect(compiles).toBe(2)
@@ -137,7 +137,7 @@ describe.each(['sqlite', 'postgres'] as const)('QueryShapes on %s', (name) => {
     knex.on('query', onQuery).on('query-response', onResponse)
     try {
       for (const n of ['ada', 'cy'])
-        await shapes.run('events', [n], ([value]) => knex('shapes').where('name', value!))
+        await shapes.run(knex, 'events', [n], ([value]) => knex('shapes').where('name', value!))
     } finally {
       knex.off('query', onQuery).off('query-response', onResponse)
     }
@@ -150,21 +150,21 @@ describe.each(['sqlite', 'postgres'] as const)('QueryShapes on %s', (name) => {
   it('gives toNative the driver’s SQL with this run’s values', async () => {
     const shapes = new QueryShapes(knex)
     const build: QueryBuild = ([n]) => knex('shapes').where('name', n!)
-    await shapes.run('native', ['ada'], build)
-    const builder = shapes.run('native', ['cy'], build) as unknown as Knex.QueryBuilder
+    await shapes.run(knex, 'native', ['ada'], build)
+    const builder = shapes.run(knex, 'native', ['cy'], build) as unknown as Knex.QueryBuilder
     const native = builder.toSQL().toNative()
     expect(native.bindings).toEqual(['cy'])
     expect(native.sql).toContain(name === 'postgres' ? '$1' : '?')
     expect(await builder).toEqual([expect.objectContaining({ name: 'cy' })])
   })
 
-  it('runs in the transaction its query is built on', async () => {
+  it('runs inside the transaction it is given', async () => {
     const shapes = new QueryShapes(knex)
     const insert: QueryBuild = ([n]) => knex('shapes').insert({ name: n })
-    await shapes.run('trx insert', ['warm'], insert)
+    await shapes.run(knex, 'trx insert', ['warm'], insert)
     await expect(
       knex.transaction(async (trx) => {
-        await shapes.run('trx insert', ['rolled-back'], ([n]) => trx('shapes').insert({ name: n }))
+        await shapes.run(trx, 'trx insert', ['rolled-back'], insert)
         throw new Error('roll back')
       }),
     ).rejects.toThrow('roll back')
@@ -176,7 +176,7 @@ describe.each(['sqlite', 'postgres'] as const)('QueryShapes on %s', (name) => {
     const shapes = new QueryShapes(knex)
     const build: QueryBuild = ([n]) => knex('shapes').where('name', n as string)
     await expect(
-      shapes.run('undefined', [undefined as unknown as Knex.Value], build),
+      shapes.run(knex, 'undefined', [undefined as unknown as Knex.Value], build),
     ).rejects.toThrow(/Undefined binding/)
   })
 })
