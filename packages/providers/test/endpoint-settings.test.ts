@@ -6,7 +6,7 @@ import { github, googleOAuth2 } from '../src/index.js'
 // per backend only (as KEY and SECRET are): an app-wide API_URL or ACCESS_TOKEN_URL, common names
 // in an environment, must not repoint every provider at once.
 describe('endpoint settings', () => {
-  it('are read per backend, never from the bare names', async () => {
+  it('are read per backend, never from the global or bare names', async () => {
     const elsewhere = 'https://collector.example'
     const social = await createSocialAuth({
       settings: {
@@ -16,11 +16,14 @@ describe('endpoint settings', () => {
           REVOKE_TOKEN_URL: `${elsewhere}/revoke`,
           API_URL: `${elsewhere}/api/`,
           OIDC_ENDPOINT: elsewhere,
+          SOCIAL_AUTH_API_URL: `${elsewhere}/api/`,
+          SOCIAL_AUTH_ACCESS_TOKEN_URL: `${elsewhere}/token`,
           SOCIAL_AUTH_GITHUB_KEY: 'gh-id',
           SOCIAL_AUTH_GITHUB_SECRET: 'gh-secret',
           SOCIAL_AUTH_GOOGLE_OAUTH2_KEY: 'google-id',
           SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET: 'google-secret',
         }),
+        SOCIAL_AUTH_OIDC_ENDPOINT: elsewhere,
         AUTHENTICATION_BACKENDS: [github(), googleOAuth2()],
       },
       storage: memoryStorage(),
@@ -47,27 +50,5 @@ describe('endpoint settings', () => {
       storage: memoryStorage(),
     })
     expect(own.getBackend('github').setting('API_URL')).toBe('https://ghe.example.com/api/v3/')
-  })
-
-  it('refuse their SOCIAL_AUTH_ global names at start-up, where PSA would use them for every backend', async () => {
-    for (const key of [
-      'SOCIAL_AUTH_API_URL',
-      'SOCIAL_AUTH_ACCESS_TOKEN_URL',
-      'SOCIAL_AUTH_OIDC_ENDPOINT',
-    ]) {
-      const failed = await createSocialAuth({
-        settings: {
-          SOCIAL_AUTH_GITHUB_KEY: 'gh-id',
-          SOCIAL_AUTH_GITHUB_SECRET: 'gh-secret',
-          [key]: 'https://collector.example/',
-          AUTHENTICATION_BACKENDS: [github()],
-        },
-        storage: memoryStorage(),
-      }).catch((err: unknown) => err)
-      expect(failed).toMatchObject({ code: 'ERR_IMPROPERLY_CONFIGURED' })
-      expect((failed as Error).message).toMatch(
-        new RegExp(`^${key} is not read: .* per backend only`),
-      )
-    }
   })
 })

@@ -18,6 +18,11 @@ export function resolveSettingName(key: string): { name: string; spec: SettingSp
   return best
 }
 
+// The credentials PSA reads from `SOCIAL_AUTH_KEY` / `SOCIAL_AUTH_SECRET` when a backend has none
+// of its own. Other per-backend-only settings (`API_URL`) are not refused in their global form:
+// apps and their tools use such names for their own variables.
+const REFUSED_GLOBAL: ReadonlySet<string> = new Set(['KEY', 'SECRET'])
+
 const isStringArray = (v: unknown): boolean =>
   Array.isArray(v) && v.every((item) => typeof item === 'string')
 
@@ -56,16 +61,20 @@ const checks: Record<SettingType, [(v: unknown) => boolean, string]> = {
  * Checks every known setting's type; throws {@link InvalidSetting} naming the first bad one. A
  * PSA setting this port does not support (`SettingSpec.unsupported`) is refused first, with
  * {@link ImproperlyConfigured} naming it and what to use instead: its type may be one PSA has
- * and we do not (`VERIFY_SSL` holding a CA bundle path). So is the `SOCIAL_AUTH_X` form of a
- * per-backend-only setting (`SOCIAL_AUTH_KEY`, `SOCIAL_AUTH_API_URL`): PSA falls back to it, we
- * never read it, and a migrated app would otherwise find out only when a login fails.
+ * and we do not (`VERIFY_SSL` holding a CA bundle path). So are `SOCIAL_AUTH_KEY` and
+ * `SOCIAL_AUTH_SECRET` (blank ones aside): PSA falls back to them, we never read them, and a
+ * migrated app would otherwise find out only when a login fails for want of a client id.
  */
 export function validateSettings(settings: Settings): void {
   for (const [key, value] of Object.entries(settings)) {
     if (value === undefined || value === null) continue
     const known = resolveSettingName(key)
     if (!known) continue
-    if (known.spec.scope === 'backend-only' && key === `SOCIAL_AUTH_${known.name}`) {
+    if (
+      REFUSED_GLOBAL.has(known.name) &&
+      key === `SOCIAL_AUTH_${known.name}` &&
+      !(typeof value === 'string' && value.trim() === '')
+    ) {
       throw new ImproperlyConfigured(
         `${key} is not read: ${known.name} is read per backend only (SOCIAL_AUTH_<BACKEND>_${known.name}), so that no provider gets another's`,
       )
