@@ -1,15 +1,17 @@
 import { absoluteUri } from '../absolute-uri.js'
 import { getBackend, type Engine } from '../engine.js'
 import { LoginRequired } from '../errors.js'
-import type { DisconnectContext } from '../pipeline/context.js'
+import type { DisconnectContext, PipelineServices } from '../pipeline/context.js'
 import { loadPartialKwargs } from '../pipeline/partial.js'
 import { cleanPartialPipeline } from '../pipeline/partial-resume.js'
 import { runPipeline } from '../pipeline/runner.js'
+import { disconnect as disconnectStep } from '../pipeline/steps/disconnect.js'
 import { redirect, type ActionResponse } from '../responses.js'
-import type { User, UserId } from '../storage/types.js'
+import type { Storage, User, UserId } from '../storage/types.js'
 import type { Strategy } from '../strategy.js'
 import { partialDecision } from './call.js'
 import { errorResponse, type ErrorMode } from './errors.js'
+import { runInTransaction } from './run-in-transaction.js'
 import { finalRedirect, sanitizeNext, settingUrl } from './urls.js'
 
 /** Options of `disconnect`. */
@@ -19,6 +21,17 @@ export interface DisconnectOptions {
   /** Only this association (`/disconnect/:backend/:associationId`). */
   readonly associationId?: UserId | undefined
   readonly onError?: ErrorMode
+}
+
+/**
+ * A storage already in a transaction, whose `transaction()` joins it: a step that opens one (the
+ * built-in `disconnect`, called by an app's own step) neither waits for the transaction it runs
+ * in nor nests a savepoint.
+ */
+function joining(storage: Storage): Storage {
+  const joined: Storage = Object.create(storage) as Storage
+  joined.transaction = (work) => work(joined)
+  return joined
 }
 
 /**
@@ -52,11 +65,9 @@ export async function disconnect(
       engine.events.emit('partial.resumed', { backend: backend.name, step: start })
     }
     const steps = engine.disconnectPipelines.get(backend.name)!
-    // Outside a transaction: `revoke_tokens` calls the provider, and a transaction open across
-    // that call would hold the database for as long as the provider takes (on SQLite, its write
-    // lock and the process's one connection: every other request would wait). The `disconnect`
-    // step checks again and deletes in a transaction of its own.
-    const context: DisconnectContext = {
+    const makeContext = (
+      services: Pick<PipelineServices, 'storage' | 'emit'>,
+    ): DisconnectContext => ({
       request: strategy.requestData(),
       ...initial,
       user,
@@ -67,11 +78,30 @@ export async function disconnect(
       backend,
       settings: engine.settings,
       now: engine.now,
-      storage: engine.storage,
-      emit: (name, payload) => engine.events.emit(name, payload),
-      user_storage: engine.storage.user,
-    }
-    const outcome = await runPipeline(steps, context, start)
+      ...services,
+      user_storage: services.storage.user,
+    })
+    // With the built-in `disconnect` step, outside a transaction: `revoke_tokens` calls the
+    // provider, and a transaction open across that call would hold the database for as long as
+    // the provider takes (on SQLite, its write lock and the process's one connection: every
+    // other request would wait); that step checks again and deletes in a transaction of its
+    // own. A pipeline that deletes in a step of its own runs in one transaction, as a login
+    // does, so that its check and its deletes stay together.
+    const outcome = steps.some((step) => step.run === disconnectStep)
+      ? await runPipeline(
+          steps,
+          makeContext({
+            storage: engine.storage,
+            emit: (name, payload) => engine.events.emit(name, payload),
+          }),
+          start,
+        )
+      : await runInTransaction(
+          engine,
+          steps,
+          (services) => makeContext({ ...services, storage: joining(services.storage) }),
+          start,
+        )
     if (decision.kind === 'resume')
       await cleanPartialPipeline(strategy, engine.storage, decision.token)
     if (outcome.kind === 'response') return outcome.response

@@ -183,7 +183,9 @@ export function memoryStorage(options: { usernameMaxLength?: number } = {}): Sto
       return others.length > 0
     },
     async disconnect(entry: UserSocialAuth) {
-      tables.socials.delete(`${entry.provider}\u0000${entry.uid}`)
+      // This row only: the (provider, uid) may belong to another association by now.
+      const key = `${entry.provider}\u0000${entry.uid}`
+      if (String(tables.socials.get(key)?.id) === String(entry.id)) tables.socials.delete(key)
     },
   }
 

@@ -47,16 +47,23 @@ export async function disconnect(ctx: DisconnectContext): Promise<StepResult> {
   const entries = ctx.entries ?? []
   if (entries.length === 0) return undefined
   const check = ctx.allowed_to_disconnect === true
-  await ctx.storage.transaction(async (storage) => {
+  const removed = await ctx.storage.transaction(async (storage) => {
     const allowed =
       !check ||
       (await storage.user.allowedToDisconnect(ctx.user, ctx.name, ctx.association_id, {
         beforeDelete: true,
       }))
     if (!allowed) throw new NotAllowedToDisconnect({ backend: ctx.name })
-    for (const social of entries) await storage.user.disconnect(social)
+    // Only the entries that are still this user's, read again under the lock, with the filter
+    // the check used: a request submitted twice deletes (and announces) each row once, and a
+    // resumed disconnect never removes more than its check allowed.
+    const current = await storage.user.getSocialAuthForUser(ctx.user, ctx.name, ctx.association_id)
+    const ids = new Set(current.map((social) => String(social.id)))
+    const still = entries.filter((social) => ids.has(String(social.id)))
+    for (const social of still) await storage.user.disconnect(social)
+    return still
   })
-  for (const social of entries) {
+  for (const social of removed) {
     ctx.emit('account.disconnected', {
       backend: ctx.name,
       user: ctx.user,
