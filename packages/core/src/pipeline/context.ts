@@ -10,12 +10,12 @@ export interface PipelineServices {
   readonly strategy: Strategy
   readonly backend: BoundBackend
   /**
-   * The storage: inside the login's transaction for a login; for a disconnect, outside one
-   * (its `disconnect` step opens its own).
+   * The storage: inside the login's transaction for a login; for a disconnect with the
+   * built-in `disconnect` step, outside one (that step opens its own), else inside one.
    */
   readonly storage: Storage
   readonly settings: SettingsResolver
-  /** Sends an event; in a login, once the login's transaction has committed. */
+  /** Sends an event: once the transaction the pipeline runs in has committed, if it runs in one. */
   readonly emit: <K extends SocialAuthEventName>(name: K, payload: SocialAuthEvents[K]) => void
   /** Milliseconds since the epoch. */
   readonly now: () => number
