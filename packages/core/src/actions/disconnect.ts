@@ -7,6 +7,7 @@ import { cleanPartialPipeline } from '../pipeline/partial-resume.js'
 import { runPipeline } from '../pipeline/runner.js'
 import { disconnect as disconnectStep } from '../pipeline/steps/disconnect.js'
 import { redirect, type ActionResponse } from '../responses.js'
+import { overlay } from '../storage/overlay.js'
 import type { Storage, User, UserId } from '../storage/types.js'
 import type { Strategy } from '../strategy.js'
 import { partialDecision } from './call.js'
@@ -29,8 +30,7 @@ export interface DisconnectOptions {
  * in nor nests a savepoint.
  */
 function joining(storage: Storage): Storage {
-  const joined: Storage = Object.create(storage) as Storage
-  joined.transaction = (work) => work(joined)
+  const joined: Storage = overlay(storage, { transaction: (work) => work(joined) })
   return joined
 }
 

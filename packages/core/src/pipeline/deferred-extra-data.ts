@@ -1,4 +1,5 @@
 import { mergeExtraData } from '../storage/extra-data-merge.js'
+import { overlay } from '../storage/overlay.js'
 import type { JsonObject, Storage, UserSocialAuth, UserStorage } from '../storage/types.js'
 
 /** One association's `extra_data` changes, waiting for the end of the pipeline. */
@@ -72,22 +73,4 @@ export function deferExtraDataWrites(storage: Storage): DeferredExtraData {
       pending.clear()
     },
   }
-}
-
-/**
- * `target` with some members replaced. A proxy rather than a copy: a store may be a class
- * with private fields, whose methods must keep running on the store itself.
- */
-function overlay<T extends object>(target: T, replaced: Partial<T>): T {
-  const bound = new Map<PropertyKey, unknown>()
-  return new Proxy(target, {
-    get(object, property) {
-      if (Object.hasOwn(replaced, property)) return replaced[property as keyof T]
-      const value: unknown = Reflect.get(object, property, object)
-      if (typeof value !== 'function') return value
-      let method = bound.get(property)
-      if (method === undefined) bound.set(property, (method = value.bind(object)))
-      return method
-    },
-  })
 }

@@ -55,6 +55,12 @@ export interface SettingSpec {
     readonly instead: string
     readonly accepts?: (value: unknown) => boolean
   }
+  /**
+   * A `backend-only` setting whose `SOCIAL_AUTH_X` form (not blank) fails `createSocialAuth`
+   * with `ERR_IMPROPERLY_CONFIGURED`: PSA falls back to it, this port never reads it, and a
+   * migrated app would otherwise find out only when a login fails (the credentials).
+   */
+  readonly refuseGlobal?: boolean
 }
 
 const registry = new Map<string, SettingSpec>()
@@ -331,8 +337,18 @@ defineSettings({
     scope: 'backend',
     doc: 'Keep the whole provider response in `extra_data`.',
   },
-  KEY: { type: 'string', scope: 'backend-only', doc: 'Client id at the provider.' },
-  SECRET: { type: 'string', scope: 'backend-only', doc: 'Client secret at the provider.' },
+  KEY: {
+    type: 'string',
+    scope: 'backend-only',
+    refuseGlobal: true,
+    doc: 'Client id at the provider.',
+  },
+  SECRET: {
+    type: 'string',
+    scope: 'backend-only',
+    refuseGlobal: true,
+    doc: 'Client secret at the provider.',
+  },
   SESSION_EXPIRATION: {
     type: 'boolean',
     default: false,

@@ -18,11 +18,6 @@ export function resolveSettingName(key: string): { name: string; spec: SettingSp
   return best
 }
 
-// The credentials PSA reads from `SOCIAL_AUTH_KEY` / `SOCIAL_AUTH_SECRET` when a backend has none
-// of its own. Other per-backend-only settings (`API_URL`) are not refused in their global form:
-// apps and their tools use such names for their own variables.
-const REFUSED_GLOBAL: ReadonlySet<string> = new Set(['KEY', 'SECRET'])
-
 const isStringArray = (v: unknown): boolean =>
   Array.isArray(v) && v.every((item) => typeof item === 'string')
 
@@ -61,9 +56,10 @@ const checks: Record<SettingType, [(v: unknown) => boolean, string]> = {
  * Checks every known setting's type; throws {@link InvalidSetting} naming the first bad one. A
  * PSA setting this port does not support (`SettingSpec.unsupported`) is refused first, with
  * {@link ImproperlyConfigured} naming it and what to use instead: its type may be one PSA has
- * and we do not (`VERIFY_SSL` holding a CA bundle path). So are `SOCIAL_AUTH_KEY` and
- * `SOCIAL_AUTH_SECRET` (blank ones aside): PSA falls back to them, we never read them, and a
- * migrated app would otherwise find out only when a login fails for want of a client id.
+ * and we do not (`VERIFY_SSL` holding a CA bundle path). So is the `SOCIAL_AUTH_X` form of a
+ * setting declared `refuseGlobal` (`SOCIAL_AUTH_KEY`, `SOCIAL_AUTH_SECRET`), blank ones aside.
+ * Other per-backend-only settings (`API_URL`) are not refused in that form: apps and their
+ * tools use such names for their own variables.
  */
 export function validateSettings(settings: Settings): void {
   for (const [key, value] of Object.entries(settings)) {
@@ -71,7 +67,7 @@ export function validateSettings(settings: Settings): void {
     const known = resolveSettingName(key)
     if (!known) continue
     if (
-      REFUSED_GLOBAL.has(known.name) &&
+      known.spec.refuseGlobal === true &&
       key === `SOCIAL_AUTH_${known.name}` &&
       !(typeof value === 'string' && value.trim() === '')
     ) {
